@@ -1,0 +1,1 @@
+"""Kindred: an anonymous peer-support forum for people in mental-health recovery."""

@@ -1,0 +1,1 @@
+"""Pseudonymous accounts, passwords, recovery codes and revocable sessions."""

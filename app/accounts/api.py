@@ -1,0 +1,85 @@
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from app.accounts import service
+from app.accounts.deps import BearerToken, CurrentMember
+from app.accounts.schemas import (
+    AccountCreate,
+    AccountCreated,
+    AccountDelete,
+    AccountRead,
+    AccountRecover,
+    AccountRecovered,
+    PseudonymSuggestions,
+    SessionCreate,
+    SessionCreated,
+)
+from app.db import SessionDep
+
+router = APIRouter(tags=["accounts"])
+
+
+@router.get("/pseudonyms/suggestions", response_model=PseudonymSuggestions)
+def suggest_pseudonyms(session: SessionDep) -> dict[str, Any]:
+    """Friendly pseudonyms that are free right now."""
+    return {"items": service.suggest_pseudonyms(session, count=5)}
+
+
+@router.post("/accounts", status_code=201, response_model=AccountCreated)
+def create_account(body: AccountCreate, session: SessionDep) -> dict[str, Any]:
+    """Sign up with a pseudonym (or have one chosen) and a password; no e-mail needed."""
+    account = service.create_account(session, pseudonym=body.pseudonym, password=body.password)
+    codes = service.issue_recovery_codes(session, account=account)
+    session.commit()
+    return {"account": account, "recovery_codes": codes}
+
+
+@router.post("/sessions", status_code=201, response_model=SessionCreated)
+def sign_in(body: SessionCreate, session: SessionDep) -> dict[str, Any]:
+    """Sign in and receive a bearer token."""
+    token, auth, account = service.sign_in(
+        session, pseudonym=body.pseudonym, password=body.password, kind="api"
+    )
+    session.commit()
+    return {"token": token, "expires_at": auth.expires_at, "account": account}
+
+
+@router.delete("/sessions/current", status_code=204)
+def sign_out(member: CurrentMember, token: BearerToken, session: SessionDep) -> Response:
+    """End the session behind this token."""
+    service.end_session(session, token=token or "")
+    session.commit()
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=AccountRead)
+def me(member: CurrentMember) -> Any:
+    """The signed-in account."""
+    return member
+
+
+@router.post("/accounts/recover", response_model=AccountRecovered)
+def recover(body: AccountRecover, session: SessionDep) -> dict[str, Any]:
+    """Set a new password with a one-time recovery code; every other session ends."""
+    account, left = service.recover_account(
+        session, pseudonym=body.pseudonym, recovery_code=body.recovery_code,
+        new_password=body.new_password,
+    )
+    session.commit()
+    return {"account": account, "recovery_codes_left": left}
+
+
+@router.get("/me/export")
+def export(member: CurrentMember, session: SessionDep) -> dict[str, Any]:
+    """Everything Kindred holds about the caller, as JSON."""
+    return service.export_account(session, account=member)
+
+
+@router.delete("/me", status_code=204)
+def delete_me(body: AccountDelete, member: CurrentMember, session: SessionDep) -> Response:
+    """Delete the account; its posts are erased or kept without a name, as asked."""
+    service.check_password(member, body.password)
+    service.delete_account(session, account=member, content=body.content)
+    session.commit()
+    return Response(status_code=204)

@@ -1,0 +1,59 @@
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.accounts import service
+from app.accounts.models import Account
+from app.db import SessionDep
+from app.errors import NotSignedIn
+from app.web import SESSION_COOKIE
+
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/sessions")
+
+
+def _resolve(session: SessionDep, token: str | None, kind: str) -> Account | None:
+    found = service.authenticate(session, token=token or "", kind=kind)
+    if found is None:
+        return None
+    account, touched = found
+    if touched:
+        session.commit()  # only the last-seen time is pending here
+    return account
+
+
+def bearer_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str | None:
+    return credentials.credentials if credentials else None
+
+
+def optional_member(
+    session: SessionDep, token: Annotated[str | None, Depends(bearer_token)]
+) -> Account | None:
+    return _resolve(session, token, "api")
+
+
+def current_member(account: Annotated[Account | None, Depends(optional_member)]) -> Account:
+    if account is None:
+        raise NotSignedIn("Sign in first: send Authorization: Bearer <token> from POST /api/v1/sessions.")
+    return account
+
+
+def page_viewer(request: Request, session: SessionDep) -> Account | None:
+    account = _resolve(session, request.cookies.get(SESSION_COOKIE), "web")
+    request.state.viewer = account
+    return account
+
+
+def page_member(account: Annotated[Account | None, Depends(page_viewer)]) -> Account:
+    if account is None:
+        raise NotSignedIn()
+    return account
+
+
+BearerToken = Annotated[str | None, Depends(bearer_token)]
+OptionalMember = Annotated[Account | None, Depends(optional_member)]
+CurrentMember = Annotated[Account, Depends(current_member)]
+PageViewer = Annotated[Account | None, Depends(page_viewer)]
+PageMember = Annotated[Account, Depends(page_member)]

@@ -1,0 +1,82 @@
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from app.accounts import pseudonyms
+from app.accounts.models import Role
+
+PASSWORD_MIN, PASSWORD_MAX = 8, 256
+
+
+def _clean_pseudonym(value: str) -> str:
+    name = pseudonyms.clean(value)
+    if (problem := pseudonyms.validate(name)) is not None:
+        raise ValueError(problem)
+    return name
+
+
+class AccountRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    pseudonym: str
+    role: Role
+    created_at: datetime
+
+
+def _password_differs(password: str, info: ValidationInfo) -> str:
+    name = info.data.get("pseudonym")
+    if name and pseudonyms.key(name) == pseudonyms.key(password):
+        raise ValueError("Please choose a password that is different from your pseudonym.")
+    return password
+
+
+class AccountCreate(BaseModel):
+    pseudonym: str | None = Field(default=None, max_length=200)
+    password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+
+    _password = field_validator("password")(_password_differs)
+
+    @field_validator("pseudonym")
+    @classmethod
+    def _pseudonym(cls, value: str | None) -> str | None:
+        return _clean_pseudonym(value) if value is not None and value.strip() else None
+
+
+class AccountCreated(BaseModel):
+    account: AccountRead
+    recovery_codes: list[str]
+
+
+class SessionCreate(BaseModel):
+    pseudonym: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+
+
+class SessionCreated(BaseModel):
+    token: str
+    expires_at: datetime
+    account: AccountRead
+
+
+class AccountRecover(BaseModel):
+    pseudonym: str = Field(min_length=1, max_length=200)
+    recovery_code: str = Field(min_length=1, max_length=100)
+    new_password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+
+    _password = field_validator("new_password")(_password_differs)
+
+
+class AccountRecovered(BaseModel):
+    account: AccountRead
+    recovery_codes_left: int
+
+
+class AccountDelete(BaseModel):
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    content: Literal["erase", "anonymise"]
+
+
+class PseudonymSuggestions(BaseModel):
+    items: list[str]

@@ -1,0 +1,1 @@
+"""Circles: the topic rooms stories are shared in."""

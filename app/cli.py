@@ -1,0 +1,105 @@
+"""The `kindred` command: serve, migrate, manage roles, load demo data."""
+
+import os
+from typing import Any
+
+import click
+
+from app.web import ROOT
+
+
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    from app.config import get_settings
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", get_settings().database_url.replace("%", "%%"))
+    return config
+
+
+@click.group()
+def main() -> None:
+    """Kindred: an anonymous peer-support forum."""
+
+
+@main.command()
+@click.option("--host", default=lambda: os.environ.get("KINDRED_HOST", "127.0.0.1"), show_default="127.0.0.1")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", "8000")), show_default="$PORT or 8000")
+@click.option("--workers", type=int, default=1, show_default=True)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the forum with uvicorn."""
+    import uvicorn
+
+    uvicorn.run(
+        "app.main:create_app", factory=True, host=host, port=port, workers=workers,
+        proxy_headers=False, server_header=False, date_header=True,
+        # Access logs would tie addresses to pages read; Kindred keeps none.
+        access_log=False,
+    )
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Upgrade the database schema to the newest revision."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(), "head")
+    click.echo("Database is up to date.")
+
+
+@main.group()
+def moderator() -> None:
+    """Grant or withdraw the moderator role."""
+
+
+def _set_role(pseudonym: str, role_name: str) -> None:
+    from app.accounts import service
+    from app.accounts.models import Role
+    from app.db import session_factory
+    from app.errors import AppError
+
+    with session_factory()() as session:
+        try:
+            account = service.set_role(session, pseudonym=pseudonym, role=Role(role_name))
+        except AppError as exc:
+            raise click.ClickException(exc.message) from None
+        session.commit()
+        click.echo(f"{account.pseudonym} is now a {role_name}.")
+
+
+@moderator.command("add")
+@click.argument("pseudonym")
+def moderator_add(pseudonym: str) -> None:
+    """Make PSEUDONYM a moderator."""
+    _set_role(pseudonym, "moderator")
+
+
+@moderator.command("remove")
+@click.argument("pseudonym")
+def moderator_remove(pseudonym: str) -> None:
+    """Make PSEUDONYM an ordinary member again."""
+    _set_role(pseudonym, "member")
+
+
+@main.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Only when no circle exists yet.")
+def demo_data(if_empty: bool) -> None:
+    """Add sample circles, members, stories and replies (safe to run twice)."""
+    from app import demo
+    from app.db import session_factory
+
+    with session_factory()() as session:
+        added = demo.load(session, only_if_empty=if_empty)
+        session.commit()
+    click.echo(f"Demo data: {added} new rows." if added else "Demo data: nothing to add.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,48 @@
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_FILE = Path(".kindred-secret")
+
+
+def _local_secret() -> str:
+    """A per-installation secret kept beside the database, made on first use."""
+    if SECRET_FILE.exists():
+        return SECRET_FILE.read_text().strip()
+    value = secrets.token_urlsafe(48)
+    SECRET_FILE.touch(mode=0o600)
+    SECRET_FILE.write_text(value)
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KINDRED_", extra="ignore")
+
+    database_url: str = "sqlite:///./kindred.db"
+    secret_key: str = Field(default_factory=_local_secret, min_length=32)
+    redis_url: str | None = None
+    rate_limits: Literal["on", "off"] = "on"
+    premoderate_first_posts: int = Field(default=1, ge=0)
+    cookie_secure: bool = False
+    # A session ends after this long without use, and in any case after the absolute lifetime.
+    session_idle_minutes: int = Field(default=60 * 24 * 7, ge=1)
+    session_lifetime_days: int = Field(default=30, ge=1)
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+
+    @field_validator("secret_key")
+    @classmethod
+    def _not_a_placeholder(cls, value: str) -> str:
+        if value.lower() in {"changeme", "change-me", "secret", "please-change-me"} or len(
+            set(value)
+        ) < 8:
+            raise ValueError("KINDRED_SECRET_KEY must be a long random value")
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

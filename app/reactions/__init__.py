@@ -1,0 +1,1 @@
+"""Supportive reactions on posts: support, me too, helpful, thank you. No downvotes."""

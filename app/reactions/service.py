@@ -1,0 +1,72 @@
+from collections import defaultdict
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.accounts.models import Account
+from app.reactions.models import Reaction, ReactionKind
+from app.stories.models import Post
+
+Tally = dict[int, dict[ReactionKind, int]]
+
+
+def empty_counts() -> dict[ReactionKind, int]:
+    return dict.fromkeys(ReactionKind, 0)
+
+
+def tally_story(session: Session, *, story_id: int, viewer: Account | None) -> tuple[Tally, dict[int, set[ReactionKind]]]:
+    """Counts for every post of a thread, and the viewer's own reactions: two queries."""
+    counts: Tally = defaultdict(empty_counts)
+    rows = session.execute(
+        select(Reaction.post_id, Reaction.kind, func.count())
+        .join(Post, Post.id == Reaction.post_id)
+        .where(Post.story_id == story_id)
+        .group_by(Reaction.post_id, Reaction.kind)
+    )
+    for post_id, kind, n in rows:
+        counts[post_id][kind] = n
+    mine: dict[int, set[ReactionKind]] = defaultdict(set)
+    if viewer is not None:
+        own = session.execute(
+            select(Reaction.post_id, Reaction.kind)
+            .join(Post, Post.id == Reaction.post_id)
+            .where(Post.story_id == story_id, Reaction.account_id == viewer.id)
+        )
+        for post_id, kind in own:
+            mine[post_id].add(kind)
+    return counts, mine
+
+
+def counts_for(session: Session, *, post_id: int) -> dict[ReactionKind, int]:
+    counts = empty_counts()
+    rows = session.execute(
+        select(Reaction.kind, func.count()).where(Reaction.post_id == post_id).group_by(Reaction.kind)
+    )
+    for kind, n in rows:
+        counts[kind] = n
+    return counts
+
+
+def react(session: Session, *, member: Account, post: Post, kind: ReactionKind) -> None:
+    """One reaction of each kind per member per post; reacting twice changes nothing."""
+    if has_reacted(session, member=member, post=post, kind=kind):
+        return
+    try:
+        with session.begin_nested():
+            session.add(Reaction(post_id=post.id, account_id=member.id, kind=kind))
+            session.flush()
+    except IntegrityError:
+        pass  # a concurrent identical reaction won the race: the outcome is the same
+
+
+def unreact(session: Session, *, member: Account, post: Post, kind: ReactionKind) -> None:
+    session.execute(
+        delete(Reaction).where(
+            Reaction.post_id == post.id, Reaction.account_id == member.id, Reaction.kind == kind
+        )
+    )
+
+
+def has_reacted(session: Session, *, member: Account, post: Post, kind: ReactionKind) -> bool:
+    return session.get(Reaction, (post.id, member.id, kind)) is not None

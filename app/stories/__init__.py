@@ -1,0 +1,1 @@
+"""Stories and their threaded replies (one post id space), with edit history."""

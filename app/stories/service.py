@@ -1,0 +1,269 @@
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, and_, delete, func, select
+from sqlalchemy.orm import Session, aliased, joinedload
+
+from app.accounts.models import Account, Role
+from app.circles import service as circles
+from app.circles.models import Circle
+from app.db import utcnow
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.pagination import decode_cursor, encode_cursor
+from app.reactions import service as reactions
+from app.reactions.models import ReactionKind
+from app.safety import sanitize
+from app.stories.models import Post, PostRevision, PostStatus
+
+# Deeper replies are attached beside their parent, so threads stay readable on a phone.
+MAX_REPLY_DEPTH = 5
+
+
+@dataclass
+class Node:
+    post: Post
+    visible: bool  # False: shown as a placeholder without body
+    reactions: dict[ReactionKind, int]
+    my_reactions: set[ReactionKind]
+    children: list["Node"] = field(default_factory=list)
+
+
+@dataclass
+class Thread:
+    story: Node
+    circle: Circle
+    replies: list[Node]  # top-level replies, each with its children
+
+
+@dataclass
+class StoryListing:
+    story: Post
+    circle_slug: str
+    reply_count: int
+
+
+def is_staff(viewer: Account | None) -> bool:
+    return viewer is not None and viewer.role in (Role.moderator, Role.admin)
+
+
+def is_author(post: Post, viewer: Account | None) -> bool:
+    return viewer is not None and post.author_id == viewer.id
+
+
+def can_see(post: Post, viewer: Account | None) -> bool:
+    """Whether the viewer may read the post's content (else: placeholder, or hidden)."""
+    if post.deleted_at is not None:
+        return False
+    if post.status == PostStatus.published:
+        return True
+    if post.status == PostStatus.pending:
+        return is_author(post, viewer) or is_staff(viewer)
+    return False
+
+
+def _exists_for(post: Post, viewer: Account | None) -> bool:
+    # Removed and deleted posts keep their place; someone else's pending post does not exist yet.
+    return post.status != PostStatus.pending or can_see(post, viewer)
+
+
+def _render(body: str) -> tuple[str, str]:
+    return sanitize.render_markdown(body), sanitize.plain_text(body)
+
+
+def publish_story(
+    session: Session, *, author: Account, circle: str, title: str, body: str,
+    content_warning: str | None, anonymous: bool,
+) -> Post:
+    found = circles.find_circle(session, circle)
+    if found is None:
+        raise Invalid([{"field": "circle", "message": "Please choose one of the circles."}])
+    body_html, excerpt = _render(body)
+    story = Post(
+        circle_id=found.id, author_id=author.id, is_anonymous=anonymous, title=title,
+        content_warning=content_warning, body=body, body_html=body_html, excerpt=excerpt,
+        status=PostStatus.published,
+    )
+    session.add(story)
+    session.flush()
+    story.story_id = story.id
+    session.flush()
+    return story
+
+
+def _load_post(session: Session, post_id: int) -> Post | None:
+    return session.scalar(select(Post).options(joinedload(Post.author)).where(Post.id == post_id))
+
+
+def get_post(session: Session, *, post_id: int, viewer: Account | None) -> Post:
+    post = _load_post(session, post_id)
+    if post is None or not _exists_for(post, viewer):
+        raise NotFound("There is no post with this id, or it isn't visible to you.")
+    return post
+
+
+def get_story_post(session: Session, *, story_id: int, viewer: Account | None) -> Post:
+    post = get_post(session, post_id=story_id, viewer=viewer)
+    if not post.is_story:
+        raise NotFound("There is no story with this id.")
+    return post
+
+
+def reply_to_story(
+    session: Session, *, author: Account, story_id: int, body: str, parent_id: int | None,
+    coping_tip: bool, anonymous: bool,
+) -> Post:
+    story = get_story_post(session, story_id=story_id, viewer=author)
+    parent = story
+    if parent_id is not None and parent_id != story.id:
+        parent = get_post(session, post_id=parent_id, viewer=author)
+        if parent.story_id != story.id:
+            raise Invalid([{"field": "parent_id", "message": "That post is not part of this story."}])
+    if not can_see(parent, author):
+        raise Conflict("That post is no longer available, so it can't be answered.")
+    if parent.depth >= MAX_REPLY_DEPTH:
+        parent = get_post(session, post_id=parent.parent_id or story.id, viewer=author)
+    body_html, excerpt = _render(body)
+    reply = Post(
+        story_id=story.id, parent_id=parent.id, depth=parent.depth + 1, circle_id=story.circle_id,
+        author_id=author.id, is_anonymous=anonymous, body=body, body_html=body_html,
+        excerpt=excerpt, is_coping_tip=coping_tip, status=PostStatus.published,
+    )
+    session.add(reply)
+    session.flush()
+    return reply
+
+
+def get_own_post(session: Session, *, post_id: int, actor: Account) -> Post:
+    post = get_post(session, post_id=post_id, viewer=actor)
+    if not is_author(post, actor):
+        raise Forbidden("Only the author of a post can change or delete it.")
+    if post.deleted_at is not None:
+        raise Conflict("This post has been deleted.")
+    if post.status == PostStatus.removed:
+        raise Conflict("A moderator removed this post, so it can't be changed.")
+    return post
+
+
+def edit_post(
+    session: Session, *, actor: Account, post_id: int, changes: dict[str, str | None]
+) -> Post:
+    """Apply an author's edit; the version it replaces is kept as a revision."""
+    post = get_own_post(session, post_id=post_id, actor=actor)
+    story_fields = {"title", "content_warning"} & changes.keys()
+    if story_fields and not post.is_story:
+        raise Invalid([{"field": f, "message": "Only a story has this field."} for f in sorted(story_fields)])
+    if "title" in changes and changes["title"] is None:
+        raise Invalid([{"field": "title", "message": "A story needs a title."}])
+    new = {
+        "title": changes.get("title", post.title),
+        "content_warning": changes.get("content_warning", post.content_warning),
+        "body": changes.get("body") or post.body,
+    }
+    if new == {"title": post.title, "content_warning": post.content_warning, "body": post.body}:
+        return post
+    session.add(PostRevision(
+        post_id=post.id, title=post.title, content_warning=post.content_warning, body=post.body,
+        body_html=post.body_html, created_at=post.edited_at or post.created_at,
+    ))
+    if new["body"] != post.body:
+        post.body = new["body"] or ""
+        post.body_html, post.excerpt = _render(post.body)
+    post.title, post.content_warning = new["title"], new["content_warning"]
+    post.edited_at = utcnow()
+    session.flush()
+    return post
+
+
+def delete_post(session: Session, *, actor: Account, post_id: int) -> None:
+    """The author's own delete erases the words; a placeholder keeps the replies in place."""
+    post = get_own_post(session, post_id=post_id, actor=actor)
+    erase_post(session, post=post)
+
+
+def erase_post(session: Session, *, post: Post) -> None:
+    session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
+    post.title = post.content_warning = None
+    post.body = post.body_html = post.excerpt = ""
+    post.deleted_at = utcnow()
+    session.flush()
+
+
+def list_revisions(session: Session, *, post: Post) -> list[PostRevision]:
+    return list(session.scalars(
+        select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id)))
+
+
+def get_thread(session: Session, *, story_id: int, viewer: Account | None) -> Thread:
+    """A story and its whole reply tree in a fixed number of queries, whatever its size."""
+    story = get_story_post(session, story_id=story_id, viewer=viewer)
+    circle = session.get_one(Circle, story.circle_id)
+    replies = list(session.scalars(
+        select(Post).options(joinedload(Post.author))
+        .where(Post.story_id == story.id, Post.id != story.id).order_by(Post.id)
+    ))
+    counts, mine = reactions.tally_story(session, story_id=story.id, viewer=viewer)
+
+    def node(post: Post) -> Node:
+        return Node(post, can_see(post, viewer), counts.get(post.id) or reactions.empty_counts(),
+                    mine.get(post.id, set()))
+
+    nodes = {r.id: node(r) for r in replies}
+    children: dict[int, list[Node]] = defaultdict(list)
+    for reply in replies:
+        children[reply.parent_id or story.id].append(nodes[reply.id])
+
+    def attach(n: Node) -> bool:
+        """Attach children; drop subtrees with nothing this viewer may know about."""
+        n.children = [c for c in children.get(n.post.id, []) if attach(c)]
+        return _exists_for(n.post, viewer) or bool(n.children)
+
+    root = node(story)
+    attach(root)
+    return Thread(story=root, circle=circle, replies=root.children)
+
+
+def _listing_query() -> Select[tuple[Post, str, int]]:
+    reply = aliased(Post)
+    reply_count = (
+        select(func.count()).where(
+            reply.story_id == Post.id, reply.id != Post.id,
+            reply.status == PostStatus.published, reply.deleted_at.is_(None),
+        ).correlate(Post).scalar_subquery()
+    )
+    return (
+        select(Post, Circle.slug, reply_count)
+        .join(Circle, Circle.id == Post.circle_id)
+        .options(joinedload(Post.author))
+        .where(and_(Post.parent_id.is_(None), Post.status == PostStatus.published,
+                    Post.deleted_at.is_(None)))
+    )
+
+
+def list_stories(
+    session: Session, *, circle: Circle | None = None, limit: int = 20,
+    cursor: str | None = None,
+) -> tuple[list[StoryListing], str | None]:
+    """Newest first, keyset-paginated on id."""
+    query = _listing_query()
+    if circle is not None:
+        query = query.where(Post.circle_id == circle.id)
+    if (before := decode_cursor(cursor)) is not None:
+        query = query.where(Post.id < before)
+    rows = session.execute(query.order_by(Post.id.desc()).limit(limit + 1)).all()
+    items = [StoryListing(post, slug, count) for post, slug, count in rows[:limit]]
+    next_cursor = encode_cursor(items[-1].story.id) if len(rows) > limit else None
+    return items, next_cursor
+
+
+def get_reactable(session: Session, *, post_id: int, viewer: Account) -> Post:
+    post = get_post(session, post_id=post_id, viewer=viewer)
+    if not can_see(post, viewer):
+        raise Conflict("This post is no longer available for reactions.")
+    return post
+
+
+def list_own_posts(session: Session, *, author: Account, limit: int = 50) -> list[Post]:
+    return list(session.scalars(
+        select(Post).where(Post.author_id == author.id, Post.deleted_at.is_(None))
+        .order_by(Post.id.desc()).limit(limit)
+    ))

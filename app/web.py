@@ -1,0 +1,123 @@
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ValidationError
+
+from app.config import get_settings
+from app.errors import AppError, Invalid, validation_errors
+
+ROOT = Path(__file__).resolve().parent.parent
+templates = Jinja2Templates(directory=ROOT / "templates")
+
+CSRF_COOKIE = "kindred_csrf"
+SESSION_COOKIE = "kindred_session"
+
+
+class CsrfFailed(AppError):
+    status, slug, title = 403, "csrf-failed", "This form has expired"
+
+
+def _when(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+templates.env.filters["when"] = _when
+templates.env.filters["iso"] = _iso
+
+
+def _csrf_seed(request: Request) -> str:
+    seed = getattr(request.state, "csrf_seed", None) or request.cookies.get(CSRF_COOKIE)
+    if not seed or len(seed) > 64:
+        seed = secrets.token_urlsafe(24)
+        request.state.csrf_seed_new = True
+    request.state.csrf_seed = seed
+    return seed
+
+
+def csrf_token(request: Request) -> str:
+    """Signed double-submit token, bound to the visitor's cookie and their sign-in session."""
+    message = f"{_csrf_seed(request)}|{request.cookies.get(SESSION_COOKIE, '')}"
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def verify_csrf(request: Request, csrf_token_: Annotated[str, Form(alias="csrf_token")] = "") -> None:
+    seed = request.cookies.get(CSRF_COOKIE)
+    if not seed or not hmac.compare_digest(csrf_token(request), csrf_token_):
+        raise CsrfFailed(
+            "For your safety, forms expire. Please go back, reload the page and send it again."
+        )
+
+
+CsrfChecked = Annotated[None, Depends(verify_csrf)]
+
+
+def set_cookie(response: Response, name: str, value: str, *, max_age: int | None = None) -> None:
+    response.set_cookie(
+        name, value, max_age=max_age, httponly=True, samesite="lax", path="/",
+        secure=get_settings().cookie_secure,
+    )
+
+
+def _finish(request: Request, response: Response) -> Response:
+    if getattr(request.state, "csrf_seed_new", False):
+        set_cookie(response, CSRF_COOKIE, request.state.csrf_seed)
+    return response
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    ctx = {"viewer": getattr(request.state, "viewer", None), "csrf_token": csrf_token(request)}
+    ctx.update(context or {})
+    response = templates.TemplateResponse(request, name, ctx, status_code=status, headers=headers)
+    return _finish(request, response)
+
+
+def render_error(
+    request: Request, *, status: int, title: str, detail: str, headers: dict[str, str]
+) -> Response:
+    if status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return redirect(request.url_for("accounts.signin_form").include_query_params(next=target))
+    context = {"status": status, "title": title, "detail": detail}
+    return render(request, "errors/error.html", context, status=status, headers=headers)
+
+
+def redirect(url: Any) -> RedirectResponse:
+    """Post/redirect/get: every HTML form answers 303."""
+    return RedirectResponse(str(url), status_code=303)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_form(schema: type[M], data: dict[str, Any]) -> tuple[M | None, dict[str, str]]:
+    """The API's pydantic schema, applied to a form: errors come back keyed by field."""
+    try:
+        return schema.model_validate(data), {}
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for err in validation_errors(list(exc.errors())):
+            field = "form" if err["field"] == "request" else err["field"]
+            errors.setdefault(field, err["message"])
+        return None, errors
+
+
+def form_errors(exc: AppError, default_field: str = "form") -> dict[str, str]:
+    """A service's refusal, shown beside the field it concerns."""
+    if isinstance(exc, Invalid):
+        return {e["field"]: e["message"] for e in exc.errors}
+    return {default_field: exc.message}

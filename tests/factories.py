@@ -1,0 +1,67 @@
+"""Plain factory functions: make_<thing>(session, **overrides)."""
+
+import itertools
+from functools import lru_cache
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.accounts import pseudonyms
+from app.accounts import service as accounts
+from app.accounts.models import Account, Role
+from app.circles import service as circles
+from app.circles.models import Circle
+from app.stories import service as stories
+from app.stories.models import Post
+
+PASSWORD = "a calm river at dawn"
+_numbers = itertools.count(1)
+
+
+@lru_cache
+def _hash(password: str) -> str:
+    # argon2 is slow on purpose; one hash per distinct password keeps the suite quick.
+    return accounts.hash_password(password)
+
+
+def make_account(session: Session, *, pseudonym: str | None = None, password: str = PASSWORD,
+                 role: Role = Role.member) -> Account:
+    name = pseudonym or f"Member{next(_numbers):04d}x"
+    account = Account(pseudonym=name, pseudonym_key=pseudonyms.key(name),
+                      password_hash=_hash(password), role=role)
+    session.add(account)
+    session.flush()
+    return account
+
+
+def make_circle(session: Session, *, slug: str | None = None, **overrides: Any) -> Circle:
+    n = next(_numbers)
+    slug = slug or f"circle-{n}"
+    fields = {"name": f"Circle {n}", "description": "A room for testing.", "position": n} | overrides
+    return circles.ensure_circle(session, slug=slug, **fields)
+
+
+def make_story(session: Session, *, author: Account | None = None, circle: Circle | None = None,
+               **overrides: Any) -> Post:
+    fields: dict[str, Any] = {"title": "A story", "body": "Something that *happened*.",
+                              "content_warning": None, "anonymous": False} | overrides
+    return stories.publish_story(
+        session, author=author or make_account(session), circle=(circle or make_circle(session)).slug,
+        **fields)
+
+
+def make_reply(session: Session, *, story: Post, author: Account | None = None,
+               parent: Post | None = None, **overrides: Any) -> Post:
+    fields: dict[str, Any] = {"body": "Thinking of you.", "coping_tip": False,
+                              "anonymous": False} | overrides
+    return stories.reply_to_story(
+        session, author=author or make_account(session), story_id=story.id,
+        parent_id=parent.id if parent else None, **fields)
+
+
+def sign_in(client: TestClient, account: Account, password: str = PASSWORD) -> dict[str, str]:
+    """Bearer headers for the API."""
+    response = client.post("/api/v1/sessions", json={"pseudonym": account.pseudonym, "password": password})
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
