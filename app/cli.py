@@ -22,19 +22,43 @@ def _alembic_config() -> Any:
 @click.group()
 def main() -> None:
     """Kindred: an anonymous peer-support forum."""
+    from pydantic import ValidationError
+
+    from app.config import get_settings
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"KINDRED_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise click.ClickException(f"The settings need attention: {problems}") from None
 
 
 @main.command()
-@click.option("--host", default=lambda: os.environ.get("KINDRED_HOST", "127.0.0.1"), show_default="127.0.0.1")
-@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", "8000")), show_default="$PORT or 8000")
+@click.option(
+    "--host", default=lambda: os.environ.get("KINDRED_HOST", "127.0.0.1"), show_default="127.0.0.1"
+)
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("PORT", "8000")),
+    show_default="$PORT or 8000",
+)
 @click.option("--workers", type=int, default=1, show_default=True)
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the forum with uvicorn."""
     import uvicorn
 
     uvicorn.run(
-        "app.main:create_app", factory=True, host=host, port=port, workers=workers,
-        proxy_headers=False, server_header=False, date_header=True,
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        server_header=False,
+        date_header=True,
         # Access logs would tie addresses to pages read; Kindred keeps none.
         access_log=False,
     )

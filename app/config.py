@@ -36,9 +36,10 @@ class Settings(BaseSettings):
     @field_validator("secret_key")
     @classmethod
     def _not_a_placeholder(cls, value: str) -> str:
-        if value.lower() in {"changeme", "change-me", "secret", "please-change-me"} or len(
-            set(value)
-        ) < 8:
+        if (
+            value.lower() in {"changeme", "change-me", "secret", "please-change-me"}
+            or len(set(value)) < 8
+        ):
             raise ValueError("KINDRED_SECRET_KEY must be a long random value")
         return value
 

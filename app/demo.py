@@ -34,30 +34,52 @@ def load(session: Session, *, only_if_empty: bool = False) -> int:
         account = accounts.find_account(session, name)
         if account is None:
             # Demo members get random passwords nobody knows: a demo must not open a door.
-            account = accounts.create_account(session, pseudonym=name, password=secrets.token_urlsafe(24))
+            account = accounts.create_account(
+                session, pseudonym=name, password=secrets.token_urlsafe(24)
+            )
             added += 1
         members[name] = account
     for spec in data["stories"]:
         author = members[spec["author"]]
-        exists = session.scalar(select(Post.id).where(
-            Post.author_id == author.id, Post.title == spec["title"], Post.parent_id.is_(None)))
+        exists = session.scalar(
+            select(Post.id).where(
+                Post.author_id == author.id, Post.title == spec["title"], Post.parent_id.is_(None)
+            )
+        )
         if exists is not None:
             continue
         story = stories.publish_story(
-            session, author=author, circle=spec["circle"], title=spec["title"], body=spec["body"],
-            content_warning=spec.get("content_warning"), anonymous=False)
+            session,
+            author=author,
+            circle=spec["circle"],
+            title=spec["title"],
+            body=spec["body"],
+            content_warning=spec.get("content_warning"),
+            anonymous=False,
+        )
         added += 1 + _replies(session, members, story, story, spec.get("replies", []))
     session.flush()
     return added
 
 
-def _replies(session: Session, members: dict[str, Account], story: Post, parent: Post,
-             specs: list[dict[str, Any]]) -> int:
+def _replies(
+    session: Session,
+    members: dict[str, Account],
+    story: Post,
+    parent: Post,
+    specs: list[dict[str, Any]],
+) -> int:
     added = 0
     for spec in specs:
         reply = stories.reply_to_story(
-            session, author=members[spec["author"]], story_id=story.id, body=spec["body"],
-            parent_id=parent.id, coping_tip=spec.get("tip", False), anonymous=False)
+            session,
+            author=members[spec["author"]],
+            story_id=story.id,
+            body=spec["body"],
+            parent_id=parent.id,
+            coping_tip=spec.get("tip", False),
+            anonymous=False,
+        )
         for i, kind in enumerate(spec.get("reactions", [])):
             reactor = list(members.values())[i % len(members)]
             reactions.react(session, member=reactor, post=reply, kind=ReactionKind(kind))

@@ -1,5 +1,6 @@
 import logging
 from http import HTTPStatus
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -83,12 +84,14 @@ def wants_json(request: Request) -> bool:
 
 
 def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+        loc = loc[1:]
+    parts = [str(p) for p in loc]
     # An error about the request as a whole (missing body, cross-field rule) has no field.
     return ".".join(parts) or "request"
 
 
-def validation_errors(raw: list[dict[str, Any]]) -> list[dict[str, str]]:
+def validation_errors(raw: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     errors = []
     for err in raw:
         message = str(err.get("msg", "Invalid value"))
@@ -97,13 +100,15 @@ def validation_errors(raw: list[dict[str, Any]]) -> list[dict[str, str]]:
     return errors
 
 
-def _render(request: Request, status: int, title: str, detail: str, headers: dict[str, str]) -> Response:
+def _render(
+    request: Request, status: int, title: str, detail: str, headers: dict[str, str]
+) -> Response:
     from app import web  # late import: web imports templates, which need the app's filters
 
     return web.render_error(request, status=status, title=title, detail=detail, headers=headers)
 
 
-async def _on_app_error(request: Request, exc: Exception) -> Response:
+async def handle_app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
     if wants_json(request):
         extra: dict[str, Any] = {}
@@ -117,16 +122,25 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     raw = list(exc.errors())
     if any(e.get("type") == "json_invalid" for e in raw):
-        return problem(400, "malformed-json", "The request body is not valid JSON",
-                       "Send a JSON object with Content-Type: application/json.")
+        return problem(
+            400,
+            "malformed-json",
+            "The request body is not valid JSON",
+            "Send a JSON object with Content-Type: application/json.",
+        )
     if raw and all(tuple(e.get("loc", ()))[:1] == ("path",) for e in raw):
         # /stories/abc names nothing that could exist: the same answer as an unknown id.
-        return await _on_app_error(request, NotFound())
+        return await handle_app_error(request, NotFound())
     errors = validation_errors(raw)
     if not wants_json(request):
         return _render(request, 422, Invalid.title, "; ".join(e["message"] for e in errors), {})
-    return problem(422, Invalid.slug, Invalid.title,
-                   "; ".join(f"{e['field']}: {e['message']}" for e in errors), errors=errors)
+    return problem(
+        422,
+        Invalid.slug,
+        Invalid.title,
+        "; ".join(f"{e['field']}: {e['message']}" for e in errors),
+        errors=errors,
+    )
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
@@ -153,7 +167,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(AppError, _on_app_error)
+    app.add_exception_handler(AppError, handle_app_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)

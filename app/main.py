@@ -18,13 +18,21 @@ from app.stories import api as stories_api
 from app.stories import pages as stories_pages
 from app.web import ROOT
 
-PROBLEM = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+PROBLEM = {
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+}
 API_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"description": text_, **PROBLEM}
-    for status, text_ in [(400, "Malformed request"), (401, "Not signed in"),
-                          (403, "Not allowed"), (404, "Not found"), (409, "Conflict"),
-                          (413, "Body too large"), (422, "Validation error"),
-                          (429, "Rate limited")]
+    for status, text_ in [
+        (400, "Malformed request"),
+        (401, "Not signed in"),
+        (403, "Not allowed"),
+        (404, "Not found"),
+        (409, "Conflict"),
+        (413, "Body too large"),
+        (422, "Validation error"),
+        (429, "Rate limited"),
+    ]
 }
 
 
@@ -69,12 +77,18 @@ def _describe_problems(app: FastAPI) -> None:
             "type": "object",
             "required": ["type", "title", "status", "detail"],
             "properties": {
-                "type": {"type": "string"}, "title": {"type": "string"},
-                "status": {"type": "integer"}, "detail": {"type": "string"},
-                "errors": {"type": "array", "items": {
-                    "type": "object", "required": ["field", "message"],
-                    "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-                }},
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "message"],
+                        "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                    },
+                },
             },
         }
         app.openapi_schema = schema

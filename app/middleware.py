@@ -1,21 +1,24 @@
 """ASGI middleware: security headers on every response, and a cap on request bodies."""
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import PayloadTooLarge
+from app.errors import PayloadTooLarge, handle_app_error
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self'",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
@@ -47,28 +50,50 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """Refuses bodies over the limit, whether announced by Content-Length or streamed."""
+    """Refuses bodies over the limit, whether announced by Content-Length or streamed.
+
+    The body is read here, before the app sees it, so the refusal is a clean 413 and
+    never a half-read request inside a route.
+    """
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length", b"0")
-        too_big = not declared.isdigit() or int(declared) > self.max_bytes
-        seen = 0
-
-        async def limited_receive() -> Message:
-            nonlocal seen
-            if too_big:
-                raise PayloadTooLarge(f"Requests are limited to {self.max_bytes // 1024} KiB.")
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
             message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
-                raise PayloadTooLarge(f"Requests are limited to {self.max_bytes // 1024} KiB.")
-            return message
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        delivered = False
 
-        await self.app(scope, limited_receive, send)
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return await receive()
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        error = PayloadTooLarge(f"Requests are limited to {self.max_bytes // 1024} KiB.")
+        response = await handle_app_error(Request(scope, receive), error)
+        await response(scope, receive, send)

@@ -32,7 +32,9 @@ def decode_cursor(cursor: str | None) -> int | None:
             raise ValueError(raw)
         return int(value)
     except ValueError:
-        raise Invalid([{"field": "cursor", "message": "This cursor is not one we gave out."}]) from None
+        raise Invalid(
+            [{"field": "cursor", "message": "This cursor is not one we gave out."}]
+        ) from None
 
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")]

@@ -10,8 +10,11 @@ _SPACES = re.compile(r"\s+")
 
 def clean_line(value: str) -> str:
     value = unicodedata.normalize("NFC", value)
-    value = "".join(" " if ch in "\t\n\r" else ch for ch in value
-                    if ch in "\t\n\r" or unicodedata.category(ch) not in _INVISIBLE)
+    value = "".join(
+        " " if ch in "\t\n\r" else ch
+        for ch in value
+        if ch in "\t\n\r" or unicodedata.category(ch) not in _INVISIBLE
+    )
     return _SPACES.sub(" ", value).strip()
 
 

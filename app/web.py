@@ -8,7 +8,9 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import URL
 
 from app.config import get_settings
 from app.errors import AppError, Invalid, validation_errors
@@ -32,8 +34,19 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
+@pass_context
+def _path_for(context: dict[str, Any], name: str, /, **params: Any) -> URL:
+    return path_for(context["request"], name, **params)
+
+
+def path_for(request: Request, name: str, /, **params: Any) -> URL:
+    """A site-relative address: links never depend on the Host header a client sent."""
+    return URL(str(request.app.url_path_for(name, **params)))
+
+
 templates.env.filters["when"] = _when
 templates.env.filters["iso"] = _iso
+templates.env.globals["url_for"] = _path_for
 
 
 def _csrf_seed(request: Request) -> str:
@@ -52,7 +65,9 @@ def csrf_token(request: Request) -> str:
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
-def verify_csrf(request: Request, csrf_token_: Annotated[str, Form(alias="csrf_token")] = "") -> None:
+def verify_csrf(
+    request: Request, csrf_token_: Annotated[str, Form(alias="csrf_token")] = ""
+) -> None:
     seed = request.cookies.get(CSRF_COOKIE)
     if not seed or not hmac.compare_digest(csrf_token(request), csrf_token_):
         raise CsrfFailed(
@@ -65,7 +80,12 @@ CsrfChecked = Annotated[None, Depends(verify_csrf)]
 
 def set_cookie(response: Response, name: str, value: str, *, max_age: int | None = None) -> None:
     response.set_cookie(
-        name, value, max_age=max_age, httponly=True, samesite="lax", path="/",
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        path="/",
         secure=get_settings().cookie_secure,
     )
 
@@ -77,7 +97,11 @@ def _finish(request: Request, response: Response) -> Response:
 
 
 def render(
-    request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200,
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
     ctx = {"viewer": getattr(request.state, "viewer", None), "csrf_token": csrf_token(request)}
@@ -91,7 +115,7 @@ def render_error(
 ) -> Response:
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return redirect(request.url_for("accounts.signin_form").include_query_params(next=target))
+        return redirect(path_for(request, "accounts.signin_form").include_query_params(next=target))
     context = {"status": status, "title": title, "detail": detail}
     return render(request, "errors/error.html", context, status=status, headers=headers)
 

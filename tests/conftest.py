@@ -17,8 +17,8 @@ os.environ.setdefault("KINDRED_SECRET_KEY", secrets.token_urlsafe(48))
 os.environ["KINDRED_RATE_LIMITS"] = "off"
 os.environ["KINDRED_PREMODERATE_FIRST_POSTS"] = "0"
 
-from app.db import get_session, make_engine  # noqa: E402
-from app.main import create_app  # noqa: E402
+from app.db import get_session, make_engine
+from app.main import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ENV = "KINDRED_TEST_POSTGRES_URL"
@@ -51,7 +51,8 @@ def postgres_server_url() -> str:
     if not url:
         skip_unless_available(
             f"PostgreSQL tests need {POSTGRES_ENV}, e.g. "
-            "postgresql+psycopg://postgres@127.0.0.1:5432/test (.ci/run sets it)")
+            "postgresql+psycopg://postgres@127.0.0.1:5432/test (.ci/run sets it)"
+        )
     return str(url)
 
 
@@ -70,7 +71,9 @@ def _fresh_postgres(server_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'kindred.db'}"
         return
@@ -90,8 +93,9 @@ def db(engine: Engine) -> Iterator[Session]:
     """A session whose commits are savepoints inside one transaction rolled back after the test."""
     connection = engine.connect()
     transaction = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint",
-                      expire_on_commit=False)
+    session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
     try:
         yield session
     finally:

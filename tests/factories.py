@@ -1,6 +1,7 @@
 """Plain factory functions: make_<thing>(session, **overrides)."""
 
 import itertools
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -25,11 +26,17 @@ def _hash(password: str) -> str:
     return accounts.hash_password(password)
 
 
-def make_account(session: Session, *, pseudonym: str | None = None, password: str = PASSWORD,
-                 role: Role = Role.member) -> Account:
+def make_account(
+    session: Session,
+    *,
+    pseudonym: str | None = None,
+    password: str = PASSWORD,
+    role: Role = Role.member,
+) -> Account:
     name = pseudonym or f"Member{next(_numbers):04d}x"
-    account = Account(pseudonym=name, pseudonym_key=pseudonyms.key(name),
-                      password_hash=_hash(password), role=role)
+    account = Account(
+        pseudonym=name, pseudonym_key=pseudonyms.key(name), password_hash=_hash(password), role=role
+    )
     session.add(account)
     session.flush()
     return account
@@ -38,30 +45,84 @@ def make_account(session: Session, *, pseudonym: str | None = None, password: st
 def make_circle(session: Session, *, slug: str | None = None, **overrides: Any) -> Circle:
     n = next(_numbers)
     slug = slug or f"circle-{n}"
-    fields = {"name": f"Circle {n}", "description": "A room for testing.", "position": n} | overrides
+    fields = {
+        "name": f"Circle {n}",
+        "description": "A room for testing.",
+        "position": n,
+    } | overrides
     return circles.ensure_circle(session, slug=slug, **fields)
 
 
-def make_story(session: Session, *, author: Account | None = None, circle: Circle | None = None,
-               **overrides: Any) -> Post:
-    fields: dict[str, Any] = {"title": "A story", "body": "Something that *happened*.",
-                              "content_warning": None, "anonymous": False} | overrides
+def make_story(
+    session: Session,
+    *,
+    author: Account | None = None,
+    circle: Circle | None = None,
+    **overrides: Any,
+) -> Post:
+    fields: dict[str, Any] = {
+        "title": "A story",
+        "body": "Something that *happened*.",
+        "content_warning": None,
+        "anonymous": False,
+    } | overrides
     return stories.publish_story(
-        session, author=author or make_account(session), circle=(circle or make_circle(session)).slug,
-        **fields)
+        session,
+        author=author or make_account(session),
+        circle=(circle or make_circle(session)).slug,
+        **fields,
+    )
 
 
-def make_reply(session: Session, *, story: Post, author: Account | None = None,
-               parent: Post | None = None, **overrides: Any) -> Post:
-    fields: dict[str, Any] = {"body": "Thinking of you.", "coping_tip": False,
-                              "anonymous": False} | overrides
+def make_reply(
+    session: Session,
+    *,
+    story: Post,
+    author: Account | None = None,
+    parent: Post | None = None,
+    **overrides: Any,
+) -> Post:
+    fields: dict[str, Any] = {
+        "body": "Thinking of you.",
+        "coping_tip": False,
+        "anonymous": False,
+    } | overrides
     return stories.reply_to_story(
-        session, author=author or make_account(session), story_id=story.id,
-        parent_id=parent.id if parent else None, **fields)
+        session,
+        author=author or make_account(session),
+        story_id=story.id,
+        parent_id=parent.id if parent else None,
+        **fields,
+    )
 
 
 def sign_in(client: TestClient, account: Account, password: str = PASSWORD) -> dict[str, str]:
     """Bearer headers for the API."""
-    response = client.post("/api/v1/sessions", json={"pseudonym": account.pseudonym, "password": password})
+    response = client.post(
+        "/api/v1/sessions", json={"pseudonym": account.pseudonym, "password": password}
+    )
     assert response.status_code == 201, response.text
     return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "the page has no CSRF field"
+    return match.group(1)
+
+
+def sign_in_page(client: TestClient, account: Account, password: str = PASSWORD) -> None:
+    """Sign in through the HTML form, leaving the session cookie in the client."""
+    token = csrf_from(client.get("/signin").text)
+    response = client.post(
+        "/signin",
+        data={"pseudonym": account.pseudonym, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+def post_form(client: TestClient, form_page: str, action: str, data: dict[str, str]) -> Any:
+    """Open a form's page for its CSRF token, then submit the form without following redirects."""
+    token = csrf_from(client.get(form_page).text)
+    return client.post(action, data=data | {"csrf_token": token}, follow_redirects=False)

@@ -23,6 +23,11 @@ def home(request: Request, session: SessionDep) -> Response:
 @router.get("/circles/{slug}", name="circles.detail")
 def detail(request: Request, slug: str, session: SessionDep, cursor: Cursor = None) -> Response:
     circle = service.get_circle(session, slug)
-    items, next_cursor = stories.list_stories(session, circle=circle, limit=PAGE_SIZE, cursor=cursor)
-    return render(request, "circles/detail.html",
-                  {"circle": circle, "stories": items, "next_cursor": next_cursor, "cursor": cursor})
+    items, next_cursor = stories.list_stories(
+        session, circle=circle, limit=PAGE_SIZE, cursor=cursor
+    )
+    return render(
+        request,
+        "circles/detail.html",
+        {"circle": circle, "stories": items, "next_cursor": next_cursor, "cursor": cursor},
+    )

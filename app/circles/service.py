@@ -20,7 +20,9 @@ def get_circle(session: Session, slug: str) -> Circle:
     return circle
 
 
-def ensure_circle(session: Session, *, slug: str, name: str, description: str, position: int) -> Circle:
+def ensure_circle(
+    session: Session, *, slug: str, name: str, description: str, position: int
+) -> Circle:
     circle = find_circle(session, slug)
     if circle is None:
         circle = Circle(slug=slug, name=name, description=description, position=position)

@@ -17,7 +17,9 @@ class ReactionKind(enum.StrEnum):
 class Reaction(Base):
     __tablename__ = "reaction"
 
-    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), primary_key=True)
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("post.id", ondelete="CASCADE"), primary_key=True
+    )
     account_id: Mapped[int] = mapped_column(
         ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
     )

@@ -9,14 +9,18 @@ from app.errors import Invalid
 from app.reactions import service
 from app.reactions.models import ReactionKind
 from app.stories import service as stories
-from app.web import CsrfChecked, redirect
+from app.web import CsrfChecked, path_for, redirect
 
 router = APIRouter(dependencies=[Depends(page_viewer)], include_in_schema=False)
 
 
 @router.post("/posts/{post_id}/reactions", name="reactions.toggle")
 def toggle(
-    request: Request, post_id: int, member: PageMember, session: SessionDep, _: CsrfChecked,
+    request: Request,
+    post_id: int,
+    member: PageMember,
+    session: SessionDep,
+    _: CsrfChecked,
     kind: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     """One button per kind: pressing it again takes the reaction back."""
@@ -29,5 +33,5 @@ def toggle(
     else:
         service.react(session, member=member, post=post, kind=chosen)
     session.commit()
-    url = str(request.url_for("stories.detail", story_id=post.story_id or post.id))
+    url = str(path_for(request, "stories.detail", story_id=post.story_id or post.id))
     return redirect(url if post.is_story else f"{url}#reply-{post.id}")

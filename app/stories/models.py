@@ -49,10 +49,19 @@ class Post(Base):
         return self.parent_id is None
 
     __table_args__ = (
-        Index("ix_post_circle_stories", "circle_id", "id", postgresql_where=parent_id.is_(None),
-              sqlite_where=parent_id.is_(None)),
-        Index("ix_post_stories", "id", postgresql_where=parent_id.is_(None),
-              sqlite_where=parent_id.is_(None)),
+        Index(
+            "ix_post_circle_stories",
+            "circle_id",
+            "id",
+            postgresql_where=parent_id.is_(None),
+            sqlite_where=parent_id.is_(None),
+        ),
+        Index(
+            "ix_post_stories",
+            "id",
+            postgresql_where=parent_id.is_(None),
+            sqlite_where=parent_id.is_(None),
+        ),
         Index("ix_post_story_id", "story_id", "id"),
         Index("ix_post_author_id", "author_id", "id"),
     )

@@ -9,7 +9,7 @@ from app.db import SessionDep
 from app.errors import AppError
 from app.stories import service
 from app.stories.schemas import PostUpdate, ReplyCreate, StoryCreate
-from app.web import CsrfChecked, form_errors, redirect, render, validate_form
+from app.web import CsrfChecked, form_errors, path_for, redirect, render, validate_form
 
 router = APIRouter(dependencies=[Depends(page_viewer)], include_in_schema=False)
 
@@ -21,36 +21,55 @@ def _checked(value: str) -> bool:
 
 
 def _story_url(request: Request, story_id: int, post_id: int | None = None) -> str:
-    url = str(request.url_for("stories.detail", story_id=story_id))
+    url = str(path_for(request, "stories.detail", story_id=story_id))
     return f"{url}#reply-{post_id}" if post_id and post_id != story_id else url
 
 
 @router.get("/stories/new", name="stories.new")
-def new_story(request: Request, member: PageMember, session: SessionDep,
-              circle: str | None = None) -> Response:
+def new_story(
+    request: Request, member: PageMember, session: SessionDep, circle: str | None = None
+) -> Response:
     return _compose(request, session, {"circle": circle or ""}, {})
 
 
-def _compose(request: Request, session: SessionDep, form: dict[str, Any],
-             errors: dict[str, str]) -> Response:
+def _compose(
+    request: Request, session: SessionDep, form: dict[str, Any], errors: dict[str, str]
+) -> Response:
     context = {"circles": circles.list_circles(session), "form": form, "errors": errors}
     return render(request, "stories/new.html", context, status=422 if errors else 200)
 
 
 @router.post("/stories/new", name="stories.create")
 def create_story(
-    request: Request, member: PageMember, session: SessionDep, _: CsrfChecked,
-    circle: FormText = "", title: FormText = "", body: FormText = "",
-    content_warning: FormText = "", anonymous: FormText = "",
+    request: Request,
+    member: PageMember,
+    session: SessionDep,
+    _: CsrfChecked,
+    circle: FormText = "",
+    title: FormText = "",
+    body: FormText = "",
+    content_warning: FormText = "",
+    anonymous: FormText = "",
 ) -> Response:
-    form = {"circle": circle, "title": title, "body": body, "content_warning": content_warning,
-            "anonymous": _checked(anonymous)}
+    form = {
+        "circle": circle,
+        "title": title,
+        "body": body,
+        "content_warning": content_warning,
+        "anonymous": _checked(anonymous),
+    }
     data, errors = validate_form(StoryCreate, form | {"content_warning": content_warning or None})
     if data is not None:
         try:
             story = service.publish_story(
-                session, author=member, circle=data.circle, title=data.title, body=data.body,
-                content_warning=data.content_warning, anonymous=data.anonymous)
+                session,
+                author=member,
+                circle=data.circle,
+                title=data.title,
+                body=data.body,
+                content_warning=data.content_warning,
+                anonymous=data.anonymous,
+            )
             session.commit()
             return redirect(_story_url(request, story.id))
         except AppError as exc:
@@ -62,41 +81,76 @@ def create_story(
 @router.get("/stories/{story_id}", name="stories.detail")
 def detail(request: Request, story_id: int, session: SessionDep, viewer: PageViewer) -> Response:
     thread = service.get_thread(session, story_id=story_id, viewer=viewer)
-    return render(request, "stories/detail.html",
-                  {"thread": thread, "form": {}, "errors": {}, "max_depth": service.MAX_REPLY_DEPTH})
+    return render(
+        request,
+        "stories/detail.html",
+        {"thread": thread, "form": {}, "errors": {}, "max_depth": service.MAX_REPLY_DEPTH},
+    )
 
 
 @router.get("/stories/{story_id}/reply", name="stories.reply_form")
-def reply_form(request: Request, story_id: int, member: PageMember, session: SessionDep,
-               parent_id: int | None = None) -> Response:
+def reply_form(
+    request: Request,
+    story_id: int,
+    member: PageMember,
+    session: SessionDep,
+    parent_id: int | None = None,
+) -> Response:
     return _reply_page(request, session, member, story_id, {"parent_id": parent_id}, {})
 
 
-def _reply_page(request: Request, session: SessionDep, member: Any, story_id: int,
-                form: dict[str, Any], errors: dict[str, str]) -> Response:
+def _reply_page(
+    request: Request,
+    session: SessionDep,
+    member: Any,
+    story_id: int,
+    form: dict[str, Any],
+    errors: dict[str, str],
+) -> Response:
     story = service.get_story_post(session, story_id=story_id, viewer=member)
     parent = story
     if form.get("parent_id") not in (None, "", story.id):
         parent = service.get_post(session, post_id=int(form["parent_id"]), viewer=member)
-    context = {"story": story, "parent": parent, "parent_visible": service.can_see(parent, member),
-               "form": form, "errors": errors}
+    context = {
+        "story": story,
+        "parent": parent,
+        "parent_visible": service.can_see(parent, member),
+        "form": form,
+        "errors": errors,
+    }
     return render(request, "stories/reply.html", context, status=422 if errors else 200)
 
 
 @router.post("/stories/{story_id}/replies", name="stories.reply")
 def reply(
-    request: Request, story_id: int, member: PageMember, session: SessionDep, _: CsrfChecked,
-    body: FormText = "", parent_id: FormText = "", coping_tip: FormText = "",
+    request: Request,
+    story_id: int,
+    member: PageMember,
+    session: SessionDep,
+    _: CsrfChecked,
+    body: FormText = "",
+    parent_id: FormText = "",
+    coping_tip: FormText = "",
     anonymous: FormText = "",
 ) -> Response:
-    form = {"body": body, "parent_id": parent_id or None, "coping_tip": _checked(coping_tip),
-            "anonymous": _checked(anonymous)}
+    form = {
+        "body": body,
+        "parent_id": parent_id or None,
+        "coping_tip": _checked(coping_tip),
+        "anonymous": _checked(anonymous),
+    }
     data, errors = validate_form(ReplyCreate, form)
     if data is not None:
         try:
             post = service.reply_to_story(
-                session, author=member, story_id=story_id, body=data.body,
-                parent_id=data.parent_id, coping_tip=data.coping_tip, anonymous=data.anonymous)
+                session,
+                author=member,
+                story_id=story_id,
+                body=data.body,
+                parent_id=data.parent_id,
+                coping_tip=data.coping_tip,
+                anonymous=data.anonymous,
+            )
             session.commit()
             return redirect(_story_url(request, story_id, post.id))
         except AppError as exc:
@@ -116,8 +170,14 @@ def edit_form(request: Request, post_id: int, member: PageMember, session: Sessi
 
 @router.post("/posts/{post_id}/edit", name="stories.edit")
 def edit(
-    request: Request, post_id: int, member: PageMember, session: SessionDep, _: CsrfChecked,
-    body: FormText = "", title: FormText = "", content_warning: FormText = "",
+    request: Request,
+    post_id: int,
+    member: PageMember,
+    session: SessionDep,
+    _: CsrfChecked,
+    body: FormText = "",
+    title: FormText = "",
+    content_warning: FormText = "",
 ) -> Response:
     post = service.get_own_post(session, post_id=post_id, actor=member)
     form = {"body": body, "title": title, "content_warning": content_warning}
@@ -127,26 +187,31 @@ def edit(
     data, errors = validate_form(PostUpdate, fields)
     if data is not None:
         try:
-            service.edit_post(session, actor=member, post_id=post_id,
-                              changes=data.model_dump(exclude_unset=True))
+            service.edit_post(
+                session, actor=member, post_id=post_id, changes=data.model_dump(exclude_unset=True)
+            )
             session.commit()
             return redirect(_story_url(request, post.story_id or post.id, post.id))
         except AppError as exc:
             session.rollback()
             errors = form_errors(exc, "body")
-    return render(request, "stories/edit.html", {"post": post, "form": form, "errors": errors},
-                  status=422)
+    return render(
+        request, "stories/edit.html", {"post": post, "form": form, "errors": errors}, status=422
+    )
 
 
 @router.get("/posts/{post_id}/delete", name="stories.delete_form")
-def delete_form(request: Request, post_id: int, member: PageMember, session: SessionDep) -> Response:
+def delete_form(
+    request: Request, post_id: int, member: PageMember, session: SessionDep
+) -> Response:
     post = service.get_own_post(session, post_id=post_id, actor=member)
     return render(request, "stories/delete.html", {"post": post})
 
 
 @router.post("/posts/{post_id}/delete", name="stories.delete")
-def delete(request: Request, post_id: int, member: PageMember, session: SessionDep,
-           _: CsrfChecked) -> Response:
+def delete(
+    request: Request, post_id: int, member: PageMember, session: SessionDep, _: CsrfChecked
+) -> Response:
     post = service.get_own_post(session, post_id=post_id, actor=member)
     story_id = post.story_id or post.id
     service.delete_post(session, actor=member, post_id=post_id)

@@ -1,0 +1,92 @@
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+
+from tests.conftest import ROOT, skip_unless_available
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _chromium() -> str:
+    path = os.environ.get("KINDRED_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        skip_unless_available("browser tests need Debian's chromium (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real `kindred` command, migrated and with demo data, on a free local port."""
+    workdir = tmp_path_factory.mktemp("live")
+    port = _free_port()
+    env = os.environ | {
+        "KINDRED_DATABASE_URL": f"sqlite:///{workdir / 'kindred.db'}",
+        "KINDRED_RATE_LIMITS": "off",
+        "KINDRED_PREMODERATE_FIRST_POSTS": "0",
+        "PORT": str(port),
+        "PYTHONPATH": str(ROOT),
+    }
+    kindred = [sys.executable, "-m", "app"]
+    for args in (["db", "upgrade"], ["demo-data"]):
+        subprocess.run([*kindred, *args], cwd=workdir, env=env, check=True, capture_output=True)
+    log = (workdir / "server.log").open("w")
+    server = subprocess.Popen([*kindred, "serve"], cwd=workdir, env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError((workdir / "server.log").read_text())
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(params=["js", "no-js"])
+def page(request: pytest.FixtureRequest, browser):  # type: ignore[no-untyped-def]
+    """A fresh browser context, once with JavaScript and once without: pages must work both ways."""
+    context = browser.new_context(java_script_enabled=request.param == "js")
+    page = context.new_page()
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))  # type: ignore[attr-defined]
+    yield page
+    context.close()

@@ -1,0 +1,41 @@
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+
+from app.db import Base, make_engine
+from tests.conftest import _fresh_postgres, alembic_config
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+        yield engine
+        engine.dispose()
+        return
+    for url in _fresh_postgres(request.getfixturevalue("postgres_server_url")):
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_describe(engine):
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_every_migration_downgrades_and_upgrades_again(empty_engine):
+    with empty_engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    assert "post" in inspect(empty_engine).get_table_names()
+    with empty_engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "base")
+    assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
+    with empty_engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    assert {"account", "post", "reaction"} <= set(inspect(empty_engine).get_table_names())

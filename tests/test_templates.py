@@ -1,0 +1,28 @@
+import re
+
+from tests.conftest import ROOT
+
+TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
+
+
+def test_templates_mark_only_sanitised_html_fields_as_safe():
+    for template in TEMPLATES:
+        for expression in re.findall(r"\{\{([^}]*\|\s*safe[^}]*)\}\}", template.read_text()):
+            assert re.fullmatch(r"\s*[\w.]+_html\s*\|\s*safe\s*", expression), (
+                f"{template.name}: only *_html fields may be marked safe, not {expression!r}"
+            )
+
+
+def test_pages_load_nothing_from_other_sites():
+    for path in [*TEMPLATES, *sorted((ROOT / "static").rglob("*.*"))]:
+        text = path.read_text()
+        assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", text), path.name
+        assert "@import" not in text and "url(http" not in text, path.name
+
+
+def test_pages_have_no_inline_scripts_or_styles():
+    for template in TEMPLATES:
+        text = template.read_text()
+        assert "<script" not in text and "<style" not in text, template.name
+        assert not re.search(r"\sstyle\s*=", text), template.name
+        assert not re.search(r"\son[a-z]+\s*=", text), template.name
