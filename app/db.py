@@ -21,6 +21,7 @@ NAMING_CONVENTION = {
 
 # 64-bit ids on PostgreSQL; on SQLite only INTEGER PRIMARY KEY aliases the rowid.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+MAX_ID = 2**63 - 1  # ids past this cannot exist, and would overflow the drivers
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -6,6 +6,7 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 
+from app.db import MAX_ID
 from app.errors import Invalid
 
 T = TypeVar("T")
@@ -28,7 +29,7 @@ def decode_cursor(cursor: str | None) -> int | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, _, value = raw.partition(":")
-        if prefix != "k1" or not value.isdigit() or len(value) > 19:
+        if prefix != "k1" or not value.isdigit() or not 0 < int(value) <= MAX_ID:
             raise ValueError(raw)
         return int(value)
     except ValueError:

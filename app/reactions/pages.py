@@ -9,6 +9,7 @@ from app.errors import Invalid
 from app.reactions import service
 from app.reactions.models import ReactionKind
 from app.stories import service as stories
+from app.stories.deps import PostId
 from app.web import CsrfChecked, path_for, redirect
 
 router = APIRouter(dependencies=[Depends(page_viewer)], include_in_schema=False)
@@ -17,7 +18,7 @@ router = APIRouter(dependencies=[Depends(page_viewer)], include_in_schema=False)
 @router.post("/posts/{post_id}/reactions", name="reactions.toggle")
 def toggle(
     request: Request,
-    post_id: int,
+    post_id: PostId,
     member: PageMember,
     session: SessionDep,
     _: CsrfChecked,

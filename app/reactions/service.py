@@ -15,7 +15,9 @@ def empty_counts() -> dict[ReactionKind, int]:
     return dict.fromkeys(ReactionKind, 0)
 
 
-def tally_story(session: Session, *, story_id: int, viewer: Account | None) -> tuple[Tally, dict[int, set[ReactionKind]]]:
+def tally_story(
+    session: Session, *, story_id: int, viewer: Account | None
+) -> tuple[Tally, dict[int, set[ReactionKind]]]:
     """Counts for every post of a thread, and the viewer's own reactions: two queries."""
     counts: Tally = defaultdict(empty_counts)
     rows = session.execute(
@@ -41,7 +43,9 @@ def tally_story(session: Session, *, story_id: int, viewer: Account | None) -> t
 def counts_for(session: Session, *, post_id: int) -> dict[ReactionKind, int]:
     counts = empty_counts()
     rows = session.execute(
-        select(Reaction.kind, func.count()).where(Reaction.post_id == post_id).group_by(Reaction.kind)
+        select(Reaction.kind, func.count())
+        .where(Reaction.post_id == post_id)
+        .group_by(Reaction.kind)
     )
     for kind, n in rows:
         counts[kind] = n

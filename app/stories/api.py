@@ -9,6 +9,7 @@ from app.db import SessionDep
 from app.pagination import Cursor, Limit, Page
 from app.reactions import service as reactions
 from app.stories import service
+from app.stories.deps import PostId
 from app.stories.models import Post
 from app.stories.schemas import (
     PostUpdate,
@@ -22,6 +23,8 @@ from app.stories.schemas import (
 from app.stories.service import Node, StoryListing
 
 router = APIRouter(tags=["stories"])
+
+# An id past the 64-bit range names no post: 404 like any unknown id, not a driver error.
 
 
 def _post_fields(node: Node, viewer: Account | None) -> dict[str, Any]:
@@ -111,7 +114,7 @@ def publish_story(body: StoryCreate, member: CurrentMember, session: SessionDep)
 
 
 @router.get("/stories/{story_id}", response_model=StoryRead)
-def get_story(story_id: int, session: SessionDep, viewer: OptionalMember) -> dict[str, Any]:
+def get_story(story_id: PostId, session: SessionDep, viewer: OptionalMember) -> dict[str, Any]:
     """A story with its whole reply tree, oldest reply first."""
     thread = service.get_thread(session, story_id=story_id, viewer=viewer)
     return story_fields(thread.story, thread.circle.slug, viewer) | {
@@ -121,7 +124,7 @@ def get_story(story_id: int, session: SessionDep, viewer: OptionalMember) -> dic
 
 @router.post("/stories/{story_id}/replies", status_code=201, response_model=ReplyRead)
 def reply(
-    story_id: int, body: ReplyCreate, member: CurrentMember, session: SessionDep
+    story_id: PostId, body: ReplyCreate, member: CurrentMember, session: SessionDep
 ) -> dict[str, Any]:
     """Answer the story, or a reply in it (parent_id)."""
     post = service.reply_to_story(
@@ -134,7 +137,7 @@ def reply(
 
 @router.patch("/posts/{post_id}", response_model=StoryPostRead | ReplyRead)
 def edit_post(
-    post_id: int, body: PostUpdate, member: CurrentMember, session: SessionDep
+    post_id: PostId, body: PostUpdate, member: CurrentMember, session: SessionDep
 ) -> dict[str, Any]:
     """Edit your own post; the earlier version is kept."""
     post = service.edit_post(
@@ -145,7 +148,7 @@ def edit_post(
 
 
 @router.delete("/posts/{post_id}", status_code=204)
-def delete_post(post_id: int, member: CurrentMember, session: SessionDep) -> Response:
+def delete_post(post_id: PostId, member: CurrentMember, session: SessionDep) -> Response:
     """Delete your own post; a placeholder keeps replies in place."""
     service.delete_post(session, actor=member, post_id=post_id)
     session.commit()

@@ -1,13 +1,15 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from app.accounts.deps import PageMember, PageViewer, page_viewer
+from app.accounts.models import Account
 from app.circles import service as circles
-from app.db import SessionDep
+from app.db import MAX_ID, SessionDep
 from app.errors import AppError
 from app.stories import service
+from app.stories.deps import PostId
 from app.stories.schemas import PostUpdate, ReplyCreate, StoryCreate
 from app.web import CsrfChecked, form_errors, path_for, redirect, render, validate_form
 
@@ -79,7 +81,7 @@ def create_story(
 
 
 @router.get("/stories/{story_id}", name="stories.detail")
-def detail(request: Request, story_id: int, session: SessionDep, viewer: PageViewer) -> Response:
+def detail(request: Request, story_id: PostId, session: SessionDep, viewer: PageViewer) -> Response:
     thread = service.get_thread(session, story_id=story_id, viewer=viewer)
     return render(
         request,
@@ -91,10 +93,10 @@ def detail(request: Request, story_id: int, session: SessionDep, viewer: PageVie
 @router.get("/stories/{story_id}/reply", name="stories.reply_form")
 def reply_form(
     request: Request,
-    story_id: int,
+    story_id: PostId,
     member: PageMember,
     session: SessionDep,
-    parent_id: int | None = None,
+    parent_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     return _reply_page(request, session, member, story_id, {"parent_id": parent_id}, {})
 
@@ -102,7 +104,7 @@ def reply_form(
 def _reply_page(
     request: Request,
     session: SessionDep,
-    member: Any,
+    member: Account,
     story_id: int,
     form: dict[str, Any],
     errors: dict[str, str],
@@ -124,7 +126,7 @@ def _reply_page(
 @router.post("/stories/{story_id}/replies", name="stories.reply")
 def reply(
     request: Request,
-    story_id: int,
+    story_id: PostId,
     member: PageMember,
     session: SessionDep,
     _: CsrfChecked,
@@ -162,7 +164,9 @@ def reply(
 
 
 @router.get("/posts/{post_id}/edit", name="stories.edit_form")
-def edit_form(request: Request, post_id: int, member: PageMember, session: SessionDep) -> Response:
+def edit_form(
+    request: Request, post_id: PostId, member: PageMember, session: SessionDep
+) -> Response:
     post = service.get_own_post(session, post_id=post_id, actor=member)
     form = {"title": post.title, "body": post.body, "content_warning": post.content_warning or ""}
     return render(request, "stories/edit.html", {"post": post, "form": form, "errors": {}})
@@ -171,7 +175,7 @@ def edit_form(request: Request, post_id: int, member: PageMember, session: Sessi
 @router.post("/posts/{post_id}/edit", name="stories.edit")
 def edit(
     request: Request,
-    post_id: int,
+    post_id: PostId,
     member: PageMember,
     session: SessionDep,
     _: CsrfChecked,
@@ -202,7 +206,7 @@ def edit(
 
 @router.get("/posts/{post_id}/delete", name="stories.delete_form")
 def delete_form(
-    request: Request, post_id: int, member: PageMember, session: SessionDep
+    request: Request, post_id: PostId, member: PageMember, session: SessionDep
 ) -> Response:
     post = service.get_own_post(session, post_id=post_id, actor=member)
     return render(request, "stories/delete.html", {"post": post})
@@ -210,7 +214,7 @@ def delete_form(
 
 @router.post("/posts/{post_id}/delete", name="stories.delete")
 def delete(
-    request: Request, post_id: int, member: PageMember, session: SessionDep, _: CsrfChecked
+    request: Request, post_id: PostId, member: PageMember, session: SessionDep, _: CsrfChecked
 ) -> Response:
     post = service.get_own_post(session, post_id=post_id, actor=member)
     story_id = post.story_id or post.id

@@ -3,6 +3,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
+from app.db import MAX_ID
 from app.reactions.models import ReactionKind
 from app.text import clean_line, has_text
 
@@ -16,17 +17,29 @@ def _title(value: str) -> str:
     value = clean_line(value)
     if not value:
         raise ValueError("Please give your story a title.")
+    # NFC can turn one character into two, so the limit is checked again on the stored form.
+    if len(value) > TITLE_MAX:
+        raise ValueError(f"Please keep the title to {TITLE_MAX} characters.")
     return value
 
 
 def _warning(value: str | None) -> str | None:
-    return clean_line(value) or None if value is not None else None
+    if value is None:
+        return None
+    value = clean_line(value)
+    if len(value) > WARNING_MAX:
+        raise ValueError(f"Please keep the content warning to {WARNING_MAX} characters.")
+    return value or None
 
 
 def _body(value: str) -> str:
-    # The Markdown is kept exactly as sent; only text that is all blank is refused.
+    # The Markdown is kept exactly as sent; only text that is all blank is refused, and the
+    # NUL character, which PostgreSQL cannot store in text at all.
     if not has_text(value):
         raise ValueError("Please write something before posting.")
+    if "\x00" in value:
+        raise ValueError("Your text contains an invisible character (U+0000) we can't store; "
+                         "please remove it.")
     return value
 
 
@@ -46,7 +59,7 @@ class StoryCreate(BaseModel):
 
 class ReplyCreate(BaseModel):
     body: ReplyBody
-    parent_id: int | None = Field(default=None, ge=1, le=2**62)
+    parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     coping_tip: bool = False
     anonymous: bool = False
 

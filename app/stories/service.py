@@ -14,9 +14,11 @@ from app.reactions import service as reactions
 from app.reactions.models import ReactionKind
 from app.safety import sanitize
 from app.stories.models import Post, PostRevision, PostStatus
+from app.stories.schemas import REPLY_BODY_MAX
 
 # Deeper replies are attached beside their parent, so threads stay readable on a phone.
 MAX_REPLY_DEPTH = 5
+# Post ids are 64-bit (BigInteger, SQLite INTEGER); anything larger names no post.
 
 
 @dataclass
@@ -113,15 +115,21 @@ def reply_to_story(
     coping_tip: bool, anonymous: bool,
 ) -> Post:
     story = get_story_post(session, story_id=story_id, viewer=author)
+    if not can_see(story, author):
+        # A story its author deleted, or a moderator removed, takes no new replies.
+        raise Conflict("This story is no longer open for replies.")
     parent = story
     if parent_id is not None and parent_id != story.id:
         parent = get_post(session, post_id=parent_id, viewer=author)
         if parent.story_id != story.id:
-            raise Invalid([{"field": "parent_id", "message": "That post is not part of this story."}])
+            raise Invalid(
+                [{"field": "parent_id", "message": "That post is not part of this story."}])
     if not can_see(parent, author):
         raise Conflict("That post is no longer available, so it can't be answered.")
     if parent.depth >= MAX_REPLY_DEPTH:
-        parent = get_post(session, post_id=parent.parent_id or story.id, viewer=author)
+        # The level above may be a post this member can't read (someone's pending reply, shown
+        # to them as a placeholder); the answer still goes beside the post it answers.
+        parent = session.get_one(Post, parent.parent_id or story.id)
     body_html, excerpt = _render(body)
     reply = Post(
         story_id=story.id, parent_id=parent.id, depth=parent.depth + 1, circle_id=story.circle_id,
@@ -151,9 +159,16 @@ def edit_post(
     post = get_own_post(session, post_id=post_id, actor=actor)
     story_fields = {"title", "content_warning"} & changes.keys()
     if story_fields and not post.is_story:
-        raise Invalid([{"field": f, "message": "Only a story has this field."} for f in sorted(story_fields)])
+        raise Invalid([{"field": f, "message": "Only a story has this field."}
+                       for f in sorted(story_fields)])
     if "title" in changes and changes["title"] is None:
         raise Invalid([{"field": "title", "message": "A story needs a title."}])
+    if "body" in changes and changes["body"] is None:
+        raise Invalid([{"field": "body", "message": "Please write something before saving."}])
+    # PostUpdate allows a story's length; a reply keeps the shorter limit it was written under.
+    if not post.is_story and len(changes.get("body") or "") > REPLY_BODY_MAX:
+        raise Invalid([{"field": "body",
+                        "message": f"A reply can be at most {REPLY_BODY_MAX} characters."}])
     new = {
         "title": changes.get("title", post.title),
         "content_warning": changes.get("content_warning", post.content_warning),
@@ -222,7 +237,7 @@ def get_thread(session: Session, *, story_id: int, viewer: Account | None) -> Th
     return Thread(story=root, circle=circle, replies=root.children)
 
 
-def _listing_query() -> Select[tuple[Post, str, int]]:
+def _listing_query() -> Select[Post, str, int]:
     reply = aliased(Post)
     reply_count = (
         select(func.count()).where(
@@ -247,6 +262,8 @@ def list_stories(
     query = _listing_query()
     if circle is not None:
         query = query.where(Post.circle_id == circle.id)
+    # A cursor past the 64-bit id range (19 digits allow it) is older than nothing: no filter,
+    # rather than a number the database driver refuses to bind.
     if (before := decode_cursor(cursor)) is not None:
         query = query.where(Post.id < before)
     rows = session.execute(query.order_by(Post.id.desc()).limit(limit + 1)).all()
