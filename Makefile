@@ -19,7 +19,7 @@ run: install
 	$(BIN)/kindred demo-data --if-empty
 	$(BIN)/kindred serve
 
-test: install
+test: install lint typecheck
 	$(BIN)/python -m pytest
 
 lint: install

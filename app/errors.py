@@ -1,11 +1,12 @@
 import logging
-from http import HTTPStatus
 from collections.abc import Mapping, Sequence
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("kindred.errors")
@@ -156,6 +157,25 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     return _render(request, status, title, detail, headers)
 
 
+async def _on_database_busy(request: Request, exc: Exception) -> Response:
+    # A lock or serialisation conflict (SQLite "database is locked", PostgreSQL deadlock) is
+    # transient: nothing was written, and the same request can simply be sent again.
+    if not isinstance(exc, OperationalError) or not _is_transient(exc):
+        return await _on_unexpected(request, exc)
+    log.warning("database busy on %s %s", request.method, request.url.path)
+    title = "Kindred is busy for a moment"
+    detail = "Nothing was saved. Please send that again in a second."
+    headers = {"Retry-After": "1"}
+    if wants_json(request):
+        return problem(503, "busy", title, detail, headers=headers)
+    return _render(request, 503, title, detail, headers)
+
+
+def _is_transient(exc: OperationalError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None)
+    return code in {"40001", "40P01", "55P03"} or "database is locked" in str(exc.orig)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
     # The traceback goes to the log only; the client gets a calm page with no internals.
     log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -170,4 +190,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, handle_app_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(OperationalError, _on_database_busy)
     app.add_exception_handler(Exception, _on_unexpected)

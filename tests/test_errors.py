@@ -122,3 +122,28 @@ def test_the_openapi_document_describes_the_api(client):
         assert path in spec["paths"], path
     assert "Problem" in spec["components"]["schemas"]
     assert not any(p.startswith(("/signup", "/stories/new")) for p in spec["paths"])
+
+
+def test_a_locked_database_is_a_retryable_503_not_a_crash(app):
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import OperationalError
+
+    busy = APIRouter()
+
+    @busy.post("/api/v1/busy")
+    def locked() -> None:
+        raise OperationalError("UPDATE x", {}, sqlite3.OperationalError("database is locked"))
+
+    @busy.post("/busy")
+    def locked_page() -> None:
+        raise OperationalError("UPDATE x", {}, sqlite3.OperationalError("database is locked"))
+
+    app.include_router(busy)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for path in ("/api/v1/busy", "/busy"):
+            response = client.post(path)
+            assert response.status_code == 503
+            assert response.headers["retry-after"] == "1"
+            assert "UPDATE x" not in response.text

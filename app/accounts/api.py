@@ -63,7 +63,9 @@ def me(member: CurrentMember) -> Any:
 def recover(body: AccountRecover, session: SessionDep) -> dict[str, Any]:
     """Set a new password with a one-time recovery code; every other session ends."""
     account, left = service.recover_account(
-        session, pseudonym=body.pseudonym, recovery_code=body.recovery_code,
+        session,
+        pseudonym=body.pseudonym,
+        recovery_code=body.recovery_code,
         new_password=body.new_password,
     )
     session.commit()

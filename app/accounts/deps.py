@@ -36,7 +36,11 @@ def optional_member(
 
 def current_member(account: Annotated[Account | None, Depends(optional_member)]) -> Account:
     if account is None:
-        raise NotSignedIn("Sign in first: send Authorization: Bearer <token> from POST /api/v1/sessions.")
+        # RFC 9110 asks every 401 to name the scheme that would work.
+        raise NotSignedIn(
+            "Sign in first: send Authorization: Bearer <token> from POST /api/v1/sessions.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return account
 
 

@@ -31,8 +31,10 @@ class RecoveryCode(Base):
     __tablename__ = "recovery_code"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
-    # SHA-256 of a 100-bit random code: high entropy, so a slow hash adds nothing.
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    # SHA-256 of an 80-bit random code: high entropy, so a slow hash adds nothing.
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None]
 

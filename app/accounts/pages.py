@@ -15,6 +15,7 @@ from app.web import (
     SESSION_COOKIE,
     CsrfChecked,
     form_errors,
+    path_for,
     redirect,
     render,
     set_cookie,
@@ -43,30 +44,42 @@ def _sign_in_response(token: str, target: str) -> Response:
 @router.get("/signup", name="accounts.signup_form")
 def signup_form(request: Request, session: SessionDep) -> Response:
     suggestions = service.suggest_pseudonyms(session, count=5)
-    return render(request, "accounts/signup.html", {"suggestions": suggestions, "form": {}, "errors": {}})
+    context = {"suggestions": suggestions, "form": {}, "errors": {}}
+    return render(request, "accounts/signup.html", context)
 
 
 @router.post("/signup", name="accounts.signup")
 def signup(
-    request: Request, session: SessionDep, _: CsrfChecked,
-    pseudonym: FormText = "", password: FormText = "", password_again: FormText = "",
+    request: Request,
+    session: SessionDep,
+    _: CsrfChecked,
+    pseudonym: FormText = "",
+    password: FormText = "",
+    password_again: FormText = "",
 ) -> Response:
     form = {"pseudonym": pseudonym}
     data, errors = validate_form(AccountCreate, {"pseudonym": pseudonym, "password": password})
-    if data is not None and password != password_again:
-        errors["password_again"] = "The two passwords are different. Please type them again."
+    if password != password_again:
+        mismatch = "The two passwords are different. Please type them again."
+        errors["password_again"] = mismatch
     if data is not None and not errors:
         try:
             account = service.create_account(session, pseudonym=data.pseudonym, password=password)
             token, _auth = service.start_session(session, account=account, kind="web")
+            if old := request.cookies.get(SESSION_COOKIE):
+                service.end_session(session, token=old)
             session.commit()
-            return _sign_in_response(token, str(request.url_for("accounts.recovery_codes")))
+            return _sign_in_response(token, str(path_for(request, "accounts.recovery_codes")))
         except AppError as exc:
             session.rollback()
             errors = form_errors(exc, "pseudonym")
     suggestions = service.suggest_pseudonyms(session, count=5)
-    return render(request, "accounts/signup.html",
-                  {"suggestions": suggestions, "form": form, "errors": errors}, status=422)
+    return render(
+        request,
+        "accounts/signup.html",
+        {"suggestions": suggestions, "form": form, "errors": errors},
+        status=422,
+    )
 
 
 @router.get("/me/recovery-codes", name="accounts.recovery_codes")
@@ -76,36 +89,49 @@ def recovery_codes(request: Request, member: PageMember, session: SessionDep) ->
     if not service.has_recovery_codes(session, account=member):
         codes = service.issue_recovery_codes(session, account=member)
         session.commit()
-    return render(request, "accounts/recovery_codes.html", {"codes": codes},
-                  headers={"Cache-Control": "no-store"})
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes},
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @router.post("/me/recovery-codes", name="accounts.new_recovery_codes")
 def new_recovery_codes(
-    request: Request, member: PageMember, session: SessionDep, _: CsrfChecked,
+    request: Request,
+    member: PageMember,
+    session: SessionDep,
+    _: CsrfChecked,
 ) -> Response:
     service.clear_recovery_codes(session, account=member)
     session.commit()
-    return redirect(request.url_for("accounts.recovery_codes"))
+    return redirect(path_for(request, "accounts.recovery_codes"))
 
 
 @router.get("/signin", name="accounts.signin_form")
 def signin_form(request: Request, viewer: PageViewer, next: str | None = None) -> Response:
-    return render(request, "accounts/signin.html",
-                  {"form": {"next": _safe_next(next)}, "errors": {}})
+    return render(
+        request, "accounts/signin.html", {"form": {"next": _safe_next(next)}, "errors": {}}
+    )
 
 
 @router.post("/signin", name="accounts.signin")
 def signin(
-    request: Request, session: SessionDep, _: CsrfChecked,
-    pseudonym: FormText = "", password: FormText = "", next: FormText = "/",
+    request: Request,
+    session: SessionDep,
+    _: CsrfChecked,
+    pseudonym: FormText = "",
+    password: FormText = "",
+    next: FormText = "/",
 ) -> Response:
     form = {"pseudonym": pseudonym, "next": _safe_next(next)}
     data, errors = validate_form(SessionCreate, {"pseudonym": pseudonym, "password": password})
     if data is not None:
         try:
             token, _auth, _account = service.sign_in(
-                session, pseudonym=data.pseudonym, password=data.password, kind="web")
+                session, pseudonym=data.pseudonym, password=data.password, kind="web"
+            )
             if old := request.cookies.get(SESSION_COOKIE):
                 service.end_session(session, token=old)
             session.commit()
@@ -133,20 +159,29 @@ def recover_form(request: Request) -> Response:
 
 @router.post("/recover", name="accounts.recover")
 def recover(
-    request: Request, session: SessionDep, _: CsrfChecked,
-    pseudonym: FormText = "", recovery_code: FormText = "", new_password: FormText = "",
+    request: Request,
+    session: SessionDep,
+    _: CsrfChecked,
+    pseudonym: FormText = "",
+    recovery_code: FormText = "",
+    new_password: FormText = "",
 ) -> Response:
     form = {"pseudonym": pseudonym}
-    data, errors = validate_form(AccountRecover, {
-        "pseudonym": pseudonym, "recovery_code": recovery_code, "new_password": new_password})
+    data, errors = validate_form(
+        AccountRecover,
+        {"pseudonym": pseudonym, "recovery_code": recovery_code, "new_password": new_password},
+    )
     if data is not None:
         try:
             account, _left = service.recover_account(
-                session, pseudonym=data.pseudonym, recovery_code=data.recovery_code,
-                new_password=data.new_password)
+                session,
+                pseudonym=data.pseudonym,
+                recovery_code=data.recovery_code,
+                new_password=data.new_password,
+            )
             token, _auth = service.start_session(session, account=account, kind="web")
             session.commit()
-            return _sign_in_response(token, str(request.url_for("accounts.me")))
+            return _sign_in_response(token, str(path_for(request, "accounts.me")))
         except AppError as exc:
             session.rollback()
             errors = form_errors(exc, "recovery_code")
@@ -164,9 +199,12 @@ def export(member: PageMember, session: SessionDep) -> Response:
     data = service.export_account(session, account=member)
     stamp = data["exported_at"][:10]
     return Response(
-        json.dumps(data, ensure_ascii=False, indent=2), media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="kindred-export-{stamp}.json"',
-                 "Cache-Control": "no-store"},
+        json.dumps(data, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="kindred-export-{stamp}.json"',
+            "Cache-Control": "no-store",
+        },
     )
 
 
@@ -177,8 +215,12 @@ def delete_form(request: Request, member: PageMember) -> Response:
 
 @router.post("/me/delete", name="accounts.delete")
 def delete(
-    request: Request, member: PageMember, session: SessionDep, _: CsrfChecked,
-    password: FormText = "", content: FormText = "",
+    request: Request,
+    member: PageMember,
+    session: SessionDep,
+    _: CsrfChecked,
+    password: FormText = "",
+    content: FormText = "",
 ) -> Response:
     form = {"content": content}
     data, errors = validate_form(AccountDelete, {"password": password, "content": content})
@@ -187,7 +229,7 @@ def delete(
             service.check_password(member, data.password)
             service.delete_account(session, account=member, content=data.content)
             session.commit()
-            response = redirect(request.url_for("accounts.deleted"))
+            response = redirect(path_for(request, "accounts.deleted"))
             response.delete_cookie(SESSION_COOKIE, path="/")
             return response
         except AppError as exc:

@@ -2,17 +2,29 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from sqlalchemy import String
 
 from app.accounts import pseudonyms
-from app.accounts.models import Role
+from app.accounts.models import Account, Role
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 256
+# Some single letters spell out a whole phrase once folded ("\ufdfa" becomes 18 letters), so a
+# name within the length limit can still have a key longer than its column holds.
+_KEY_TYPE = Account.__table__.c.pseudonym_key.type
+assert isinstance(_KEY_TYPE, String) and _KEY_TYPE.length is not None
+KEY_MAX: int = _KEY_TYPE.length
+MSG_KEY_TOO_LONG = (
+    "Some of these letters stand for whole words, which makes the name too long, "
+    "so a shorter version will fit."
+)
 
 
 def _clean_pseudonym(value: str) -> str:
     name = pseudonyms.clean(value)
     if (problem := pseudonyms.validate(name)) is not None:
         raise ValueError(problem)
+    if len(pseudonyms.key(name)) > KEY_MAX:
+        raise ValueError(MSG_KEY_TOO_LONG)
     return name
 
 

@@ -23,6 +23,7 @@ from app.stories.models import Post, PostRevision
 RECOVERY_CODE_COUNT = 8
 # Writing last_seen_at on every request would turn each read into a write.
 TOUCH_INTERVAL = timedelta(minutes=5)
+GENERATED_NAME_TRIES = 5
 
 _hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
 
@@ -78,8 +79,9 @@ def get_account(session: Session, account_id: int) -> Account:
 def suggest_pseudonyms(session: Session, *, count: int = 5) -> list[str]:
     candidates = pseudonyms.suggest(count * 2)
     keys = {pseudonyms.key(name): name for name in candidates}
-    taken = set(session.scalars(select(Account.pseudonym_key).where(
-        Account.pseudonym_key.in_(keys))))
+    taken = set(
+        session.scalars(select(Account.pseudonym_key).where(Account.pseudonym_key.in_(keys)))
+    )
     return [name for key, name in keys.items() if key not in taken][:count]
 
 
@@ -88,8 +90,7 @@ def issue_recovery_codes(session: Session, *, account: Account) -> list[str]:
     session.execute(delete(RecoveryCode).where(RecoveryCode.account_id == account.id))
     codes = [_new_code() for _ in range(RECOVERY_CODE_COUNT)]
     session.add_all(
-        RecoveryCode(account_id=account.id, code_hash=hash_token(_normalise_code(c)))
-        for c in codes
+        RecoveryCode(account_id=account.id, code_hash=hash_token(_normalise_code(c))) for c in codes
     )
     session.flush()
     return codes
@@ -100,12 +101,22 @@ def has_recovery_codes(session: Session, *, account: Account) -> bool:
     return bool(count)
 
 
+def _free_pseudonym(session: Session) -> str:
+    # Once the forum is busy a whole random batch can be taken, so draw again before giving up.
+    for _ in range(GENERATED_NAME_TRIES):
+        if found := suggest_pseudonyms(session, count=5):
+            return found[0]
+    raise Conflict("We couldn't find a free pseudonym just now. Please choose one yourself.")
+
+
 def create_account(
     session: Session, *, pseudonym: str | None, password: str, role: Role = Role.member
 ) -> Account:
-    name = pseudonym or suggest_pseudonyms(session, count=1)[0]
+    name = pseudonym or _free_pseudonym(session)
     account = Account(
-        pseudonym=name, pseudonym_key=pseudonyms.key(name), password_hash=hash_password(password),
+        pseudonym=name,
+        pseudonym_key=pseudonyms.key(name),
+        password_hash=hash_password(password),
         role=role,
     )
     try:
@@ -124,15 +135,21 @@ def start_session(session: Session, *, account: Account, kind: str) -> tuple[str
     token = secrets.token_urlsafe(32)
     now = utcnow()
     auth = AuthSession(
-        account_id=account.id, token_hash=hash_token(token), kind=kind, created_at=now,
-        last_seen_at=now, expires_at=now + timedelta(days=settings.session_lifetime_days),
+        account_id=account.id,
+        token_hash=hash_token(token),
+        kind=kind,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(days=settings.session_lifetime_days),
     )
     session.add(auth)
     session.flush()
     return token, auth
 
 
-def sign_in(session: Session, *, pseudonym: str, password: str, kind: str) -> tuple[str, AuthSession, Account]:
+def sign_in(
+    session: Session, *, pseudonym: str, password: str, kind: str
+) -> tuple[str, AuthSession, Account]:
     account = find_account(session, pseudonym)
     if not _password_matches(account, password) or account is None:
         raise BadCredentials("That pseudonym and password don't match. Please try again.")
@@ -153,7 +170,7 @@ def authenticate(session: Session, *, token: str, kind: str) -> tuple[Account, b
     ).first()
     if row is None:
         return None
-    auth, account = row.tuple()
+    auth, account = row
     now = utcnow()
     idle = timedelta(minutes=get_settings().session_idle_minutes)
     if auth.revoked_at is not None or auth.expires_at <= now or auth.last_seen_at + idle <= now:
@@ -186,13 +203,30 @@ def recover_account(
     """Use up one recovery code to set a new password; every earlier session ends."""
     account = find_account(session, pseudonym)
     wanted = hash_token(_normalise_code(recovery_code))
-    codes = [] if account is None else list(session.scalars(
-        select(RecoveryCode).where(RecoveryCode.account_id == account.id,
-                                   RecoveryCode.used_at.is_(None))))
+    codes = (
+        []
+        if account is None
+        else list(
+            session.scalars(
+                select(RecoveryCode).where(
+                    RecoveryCode.account_id == account.id, RecoveryCode.used_at.is_(None)
+                )
+            )
+        )
+    )
     match = next((c for c in codes if hmac.compare_digest(c.code_hash, wanted)), None)
+    refused = BadCredentials("That pseudonym and recovery code don't match an unused code.")
     if account is None or match is None:
-        raise BadCredentials("That pseudonym and recovery code don't match an unused code.")
-    match.used_at = utcnow()
+        raise refused
+    # Claimed in one conditional statement: of two requests racing with one code, one wins.
+    claimed = session.scalar(
+        update(RecoveryCode)
+        .where(RecoveryCode.id == match.id, RecoveryCode.used_at.is_(None))
+        .values(used_at=utcnow())
+        .returning(RecoveryCode.id)
+    )
+    if claimed is None:
+        raise refused
     account.password_hash = hash_password(new_password)
     end_all_sessions(session, account=account)
     session.flush()
@@ -215,47 +249,74 @@ def set_role(session: Session, *, pseudonym: str, role: Role) -> Account:
 
 def export_account(session: Session, *, account: Account) -> dict[str, Any]:
     """Everything stored about one account, for the member to keep."""
-    posts = session.scalars(select(Post).where(Post.author_id == account.id).order_by(Post.id)).all()
+    posts = session.scalars(
+        select(Post).where(Post.author_id == account.id).order_by(Post.id)
+    ).all()
     revisions = session.scalars(
-        select(PostRevision).join(Post, Post.id == PostRevision.post_id)
-        .where(Post.author_id == account.id).order_by(PostRevision.id)
+        select(PostRevision)
+        .join(Post, Post.id == PostRevision.post_id)
+        .where(Post.author_id == account.id)
+        .order_by(PostRevision.id)
     ).all()
     by_post: dict[int, list[dict[str, Any]]] = {}
     for rev in revisions:
-        by_post.setdefault(rev.post_id, []).append({
-            "title": rev.title, "content_warning": rev.content_warning, "body": rev.body,
-            "saved_at": rev.created_at.isoformat(),
-        })
+        by_post.setdefault(rev.post_id, []).append(
+            {
+                "title": rev.title,
+                "content_warning": rev.content_warning,
+                "body": rev.body,
+                "saved_at": rev.created_at.isoformat(),
+            }
+        )
     sessions = session.scalars(
         select(AuthSession).where(AuthSession.account_id == account.id).order_by(AuthSession.id)
     ).all()
     reactions = session.execute(
         select(Reaction.post_id, Reaction.kind, Reaction.created_at)
-        .where(Reaction.account_id == account.id).order_by(Reaction.created_at)
+        .where(Reaction.account_id == account.id)
+        .order_by(Reaction.created_at)
     ).all()
     codes = session.scalars(select(RecoveryCode).where(RecoveryCode.account_id == account.id)).all()
     return {
         "exported_at": utcnow().isoformat(),
         "account": {
-            "id": account.id, "pseudonym": account.pseudonym, "role": account.role.value,
+            "id": account.id,
+            "pseudonym": account.pseudonym,
+            "role": account.role.value,
             "created_at": account.created_at.isoformat(),
         },
-        "posts": [{
-            "id": p.id, "story_id": p.story_id, "parent_id": p.parent_id, "title": p.title,
-            "content_warning": p.content_warning, "body": p.body, "anonymous": p.is_anonymous,
-            "coping_tip": p.is_coping_tip, "status": p.status.value,
-            "created_at": p.created_at.isoformat(),
-            "edited_at": p.edited_at.isoformat() if p.edited_at else None,
-            "deleted_at": p.deleted_at.isoformat() if p.deleted_at else None,
-            "revisions": by_post.get(p.id, []),
-        } for p in posts],
-        "reactions": [{"post_id": post_id, "kind": kind.value, "at": at.isoformat()}
-                      for post_id, kind, at in reactions],
-        "sessions": [{
-            "kind": s.kind, "created_at": s.created_at.isoformat(),
-            "last_seen_at": s.last_seen_at.isoformat(), "expires_at": s.expires_at.isoformat(),
-            "revoked_at": s.revoked_at.isoformat() if s.revoked_at else None,
-        } for s in sessions],
+        "posts": [
+            {
+                "id": p.id,
+                "story_id": p.story_id,
+                "parent_id": p.parent_id,
+                "title": p.title,
+                "content_warning": p.content_warning,
+                "body": p.body,
+                "anonymous": p.is_anonymous,
+                "coping_tip": p.is_coping_tip,
+                "status": p.status.value,
+                "created_at": p.created_at.isoformat(),
+                "edited_at": p.edited_at.isoformat() if p.edited_at else None,
+                "deleted_at": p.deleted_at.isoformat() if p.deleted_at else None,
+                "revisions": by_post.get(p.id, []),
+            }
+            for p in posts
+        ],
+        "reactions": [
+            {"post_id": post_id, "kind": kind.value, "at": at.isoformat()}
+            for post_id, kind, at in reactions
+        ],
+        "sessions": [
+            {
+                "kind": s.kind,
+                "created_at": s.created_at.isoformat(),
+                "last_seen_at": s.last_seen_at.isoformat(),
+                "expires_at": s.expires_at.isoformat(),
+                "revoked_at": s.revoked_at.isoformat() if s.revoked_at else None,
+            }
+            for s in sessions
+        ],
         "recovery_codes": {"total": len(codes), "unused": sum(c.used_at is None for c in codes)},
     }
 

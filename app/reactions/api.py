@@ -13,7 +13,6 @@ from app.stories.deps import PostId
 router = APIRouter(tags=["reactions"])
 
 
-
 class ReactionCounts(BaseModel):
     reactions: dict[ReactionKind, int]
 

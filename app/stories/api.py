@@ -71,8 +71,9 @@ def reply_fields(node: Node, viewer: Account | None) -> dict[str, Any]:
 
 
 def _single(session: SessionDep, post: Post, viewer: Account) -> dict[str, Any]:
-    node = Node(post, service.can_see(post, viewer), reactions.counts_for(session, post_id=post.id),
-                set())
+    node = Node(
+        post, service.can_see(post, viewer), reactions.counts_for(session, post_id=post.id), set()
+    )
     if post.is_story:
         slug = circles.slug_of(session, circle_id=post.circle_id)
         return story_fields(node, slug, viewer)
@@ -82,10 +83,14 @@ def _single(session: SessionDep, post: Post, viewer: Account) -> dict[str, Any]:
 def summary(item: StoryListing) -> dict[str, Any]:
     story = item.story
     return {
-        "id": story.id, "title": story.title, "circle": item.circle_slug,
-        "author": _author(story), "content_warning": story.content_warning,
+        "id": story.id,
+        "title": story.title,
+        "circle": item.circle_slug,
+        "author": _author(story),
+        "content_warning": story.content_warning,
         "excerpt": None if story.content_warning else story.excerpt,
-        "reply_count": item.reply_count, "created_at": story.created_at,
+        "reply_count": item.reply_count,
+        "created_at": story.created_at,
     }
 
 
@@ -106,8 +111,13 @@ def list_stories(
 def publish_story(body: StoryCreate, member: CurrentMember, session: SessionDep) -> dict[str, Any]:
     """Share a story in a circle."""
     story = service.publish_story(
-        session, author=member, circle=body.circle, title=body.title, body=body.body,
-        content_warning=body.content_warning, anonymous=body.anonymous,
+        session,
+        author=member,
+        circle=body.circle,
+        title=body.title,
+        body=body.body,
+        content_warning=body.content_warning,
+        anonymous=body.anonymous,
     )
     session.commit()
     return _single(session, service.get_post(session, post_id=story.id, viewer=member), member)
@@ -128,8 +138,13 @@ def reply(
 ) -> dict[str, Any]:
     """Answer the story, or a reply in it (parent_id)."""
     post = service.reply_to_story(
-        session, author=member, story_id=story_id, body=body.body, parent_id=body.parent_id,
-        coping_tip=body.coping_tip, anonymous=body.anonymous,
+        session,
+        author=member,
+        story_id=story_id,
+        body=body.body,
+        parent_id=body.parent_id,
+        coping_tip=body.coping_tip,
+        anonymous=body.anonymous,
     )
     session.commit()
     return _single(session, service.get_post(session, post_id=post.id, viewer=member), member)

@@ -38,8 +38,9 @@ def _body(value: str) -> str:
     if not has_text(value):
         raise ValueError("Please write something before posting.")
     if "\x00" in value:
-        raise ValueError("Your text contains an invisible character (U+0000) we can't store; "
-                         "please remove it.")
+        raise ValueError(
+            "Your text contains an invisible character (U+0000) we can't store; please remove it."
+        )
     return value
 
 
@@ -65,10 +66,16 @@ class ReplyCreate(BaseModel):
 
 
 class PostUpdate(BaseModel):
-    body: Annotated[str | None, Field(min_length=1, max_length=STORY_BODY_MAX),
-                    AfterValidator(lambda v: _body(v) if v is not None else None)] = None
-    title: Annotated[str | None, Field(min_length=1, max_length=TITLE_MAX),
-                     AfterValidator(lambda v: _title(v) if v is not None else None)] = None
+    body: Annotated[
+        str | None,
+        Field(min_length=1, max_length=STORY_BODY_MAX),
+        AfterValidator(lambda v: _body(v) if v is not None else None),
+    ] = None
+    title: Annotated[
+        str | None,
+        Field(min_length=1, max_length=TITLE_MAX),
+        AfterValidator(lambda v: _title(v) if v is not None else None),
+    ] = None
     content_warning: Warning = None
 
     @model_validator(mode="after")

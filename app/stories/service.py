@@ -73,16 +73,28 @@ def _render(body: str) -> tuple[str, str]:
 
 
 def publish_story(
-    session: Session, *, author: Account, circle: str, title: str, body: str,
-    content_warning: str | None, anonymous: bool,
+    session: Session,
+    *,
+    author: Account,
+    circle: str,
+    title: str,
+    body: str,
+    content_warning: str | None,
+    anonymous: bool,
 ) -> Post:
     found = circles.find_circle(session, circle)
     if found is None:
         raise Invalid([{"field": "circle", "message": "Please choose one of the circles."}])
     body_html, excerpt = _render(body)
     story = Post(
-        circle_id=found.id, author_id=author.id, is_anonymous=anonymous, title=title,
-        content_warning=content_warning, body=body, body_html=body_html, excerpt=excerpt,
+        circle_id=found.id,
+        author_id=author.id,
+        is_anonymous=anonymous,
+        title=title,
+        content_warning=content_warning,
+        body=body,
+        body_html=body_html,
+        excerpt=excerpt,
         status=PostStatus.published,
     )
     session.add(story)
@@ -111,8 +123,14 @@ def get_story_post(session: Session, *, story_id: int, viewer: Account | None) -
 
 
 def reply_to_story(
-    session: Session, *, author: Account, story_id: int, body: str, parent_id: int | None,
-    coping_tip: bool, anonymous: bool,
+    session: Session,
+    *,
+    author: Account,
+    story_id: int,
+    body: str,
+    parent_id: int | None,
+    coping_tip: bool,
+    anonymous: bool,
 ) -> Post:
     story = get_story_post(session, story_id=story_id, viewer=author)
     if not can_see(story, author):
@@ -123,7 +141,8 @@ def reply_to_story(
         parent = get_post(session, post_id=parent_id, viewer=author)
         if parent.story_id != story.id:
             raise Invalid(
-                [{"field": "parent_id", "message": "That post is not part of this story."}])
+                [{"field": "parent_id", "message": "That post is not part of this story."}]
+            )
     if not can_see(parent, author):
         raise Conflict("That post is no longer available, so it can't be answered.")
     if parent.depth >= MAX_REPLY_DEPTH:
@@ -132,9 +151,17 @@ def reply_to_story(
         parent = session.get_one(Post, parent.parent_id or story.id)
     body_html, excerpt = _render(body)
     reply = Post(
-        story_id=story.id, parent_id=parent.id, depth=parent.depth + 1, circle_id=story.circle_id,
-        author_id=author.id, is_anonymous=anonymous, body=body, body_html=body_html,
-        excerpt=excerpt, is_coping_tip=coping_tip, status=PostStatus.published,
+        story_id=story.id,
+        parent_id=parent.id,
+        depth=parent.depth + 1,
+        circle_id=story.circle_id,
+        author_id=author.id,
+        is_anonymous=anonymous,
+        body=body,
+        body_html=body_html,
+        excerpt=excerpt,
+        is_coping_tip=coping_tip,
+        status=PostStatus.published,
     )
     session.add(reply)
     session.flush()
@@ -159,16 +186,18 @@ def edit_post(
     post = get_own_post(session, post_id=post_id, actor=actor)
     story_fields = {"title", "content_warning"} & changes.keys()
     if story_fields and not post.is_story:
-        raise Invalid([{"field": f, "message": "Only a story has this field."}
-                       for f in sorted(story_fields)])
+        raise Invalid(
+            [{"field": f, "message": "Only a story has this field."} for f in sorted(story_fields)]
+        )
     if "title" in changes and changes["title"] is None:
         raise Invalid([{"field": "title", "message": "A story needs a title."}])
     if "body" in changes and changes["body"] is None:
         raise Invalid([{"field": "body", "message": "Please write something before saving."}])
     # PostUpdate allows a story's length; a reply keeps the shorter limit it was written under.
     if not post.is_story and len(changes.get("body") or "") > REPLY_BODY_MAX:
-        raise Invalid([{"field": "body",
-                        "message": f"A reply can be at most {REPLY_BODY_MAX} characters."}])
+        raise Invalid(
+            [{"field": "body", "message": f"A reply can be at most {REPLY_BODY_MAX} characters."}]
+        )
     new = {
         "title": changes.get("title", post.title),
         "content_warning": changes.get("content_warning", post.content_warning),
@@ -176,10 +205,16 @@ def edit_post(
     }
     if new == {"title": post.title, "content_warning": post.content_warning, "body": post.body}:
         return post
-    session.add(PostRevision(
-        post_id=post.id, title=post.title, content_warning=post.content_warning, body=post.body,
-        body_html=post.body_html, created_at=post.edited_at or post.created_at,
-    ))
+    session.add(
+        PostRevision(
+            post_id=post.id,
+            title=post.title,
+            content_warning=post.content_warning,
+            body=post.body,
+            body_html=post.body_html,
+            created_at=post.edited_at or post.created_at,
+        )
+    )
     if new["body"] != post.body:
         post.body = new["body"] or ""
         post.body_html, post.excerpt = _render(post.body)
@@ -204,23 +239,34 @@ def erase_post(session: Session, *, post: Post) -> None:
 
 
 def list_revisions(session: Session, *, post: Post) -> list[PostRevision]:
-    return list(session.scalars(
-        select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id)))
+    return list(
+        session.scalars(
+            select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id)
+        )
+    )
 
 
 def get_thread(session: Session, *, story_id: int, viewer: Account | None) -> Thread:
     """A story and its whole reply tree in a fixed number of queries, whatever its size."""
     story = get_story_post(session, story_id=story_id, viewer=viewer)
     circle = session.get_one(Circle, story.circle_id)
-    replies = list(session.scalars(
-        select(Post).options(joinedload(Post.author))
-        .where(Post.story_id == story.id, Post.id != story.id).order_by(Post.id)
-    ))
+    replies = list(
+        session.scalars(
+            select(Post)
+            .options(joinedload(Post.author))
+            .where(Post.story_id == story.id, Post.id != story.id)
+            .order_by(Post.id)
+        )
+    )
     counts, mine = reactions.tally_story(session, story_id=story.id, viewer=viewer)
 
     def node(post: Post) -> Node:
-        return Node(post, can_see(post, viewer), counts.get(post.id) or reactions.empty_counts(),
-                    mine.get(post.id, set()))
+        return Node(
+            post,
+            can_see(post, viewer),
+            counts.get(post.id) or reactions.empty_counts(),
+            mine.get(post.id, set()),
+        )
 
     nodes = {r.id: node(r) for r in replies}
     children: dict[int, list[Node]] = defaultdict(list)
@@ -240,22 +286,35 @@ def get_thread(session: Session, *, story_id: int, viewer: Account | None) -> Th
 def _listing_query() -> Select[Post, str, int]:
     reply = aliased(Post)
     reply_count = (
-        select(func.count()).where(
-            reply.story_id == Post.id, reply.id != Post.id,
-            reply.status == PostStatus.published, reply.deleted_at.is_(None),
-        ).correlate(Post).scalar_subquery()
+        select(func.count())
+        .where(
+            reply.story_id == Post.id,
+            reply.id != Post.id,
+            reply.status == PostStatus.published,
+            reply.deleted_at.is_(None),
+        )
+        .correlate(Post)
+        .scalar_subquery()
     )
     return (
         select(Post, Circle.slug, reply_count)
         .join(Circle, Circle.id == Post.circle_id)
         .options(joinedload(Post.author))
-        .where(and_(Post.parent_id.is_(None), Post.status == PostStatus.published,
-                    Post.deleted_at.is_(None)))
+        .where(
+            and_(
+                Post.parent_id.is_(None),
+                Post.status == PostStatus.published,
+                Post.deleted_at.is_(None),
+            )
+        )
     )
 
 
 def list_stories(
-    session: Session, *, circle: Circle | None = None, limit: int = 20,
+    session: Session,
+    *,
+    circle: Circle | None = None,
+    limit: int = 20,
     cursor: str | None = None,
 ) -> tuple[list[StoryListing], str | None]:
     """Newest first, keyset-paginated on id."""
@@ -280,7 +339,11 @@ def get_reactable(session: Session, *, post_id: int, viewer: Account) -> Post:
 
 
 def list_own_posts(session: Session, *, author: Account, limit: int = 50) -> list[Post]:
-    return list(session.scalars(
-        select(Post).where(Post.author_id == author.id, Post.deleted_at.is_(None))
-        .order_by(Post.id.desc()).limit(limit)
-    ))
+    return list(
+        session.scalars(
+            select(Post)
+            .where(Post.author_id == author.id, Post.deleted_at.is_(None))
+            .order_by(Post.id.desc())
+            .limit(limit)
+        )
+    )

@@ -9,9 +9,7 @@ from tests.factories import make_account, make_circle
 API = "/api/v1"
 
 
-def test_circles_are_listed_with_slug_name_and_description(
-    client: TestClient, db: Session
-) -> None:
+def test_circles_are_listed_with_slug_name_and_description(client: TestClient, db: Session) -> None:
     make_circle(db, slug="anxiety", name="Anxiety", description="Racing thoughts, shared.")
 
     response = client.get(f"{API}/circles")

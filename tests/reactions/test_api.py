@@ -38,8 +38,7 @@ def react(client: TestClient, headers: dict[str, str], post_id: Any, kind: str) 
     return client.put(f"{API}/posts/{post_id}/reactions/{kind}", headers=headers)
 
 
-def unreact(client: TestClient, headers: dict[str, str], post_id: Any,
-            kind: str) -> httpx.Response:
+def unreact(client: TestClient, headers: dict[str, str], post_id: Any, kind: str) -> httpx.Response:
     return client.delete(f"{API}/posts/{post_id}/reactions/{kind}", headers=headers)
 
 
@@ -186,8 +185,9 @@ def test_my_reactions_in_a_story_are_the_callers_own(
 def test_an_unknown_kind_is_a_problem_not_a_reaction(
     client: TestClient, db: Session, auth: dict[str, str], story: Post, kind: str, verb: str
 ) -> None:
-    response = client.request(verb.upper(), f"{API}/posts/{story.id}/reactions/{kind}",
-                              headers=auth)
+    response = client.request(
+        verb.upper(), f"{API}/posts/{story.id}/reactions/{kind}", headers=auth
+    )
 
     # The contract allows either: the path names no reaction (404) or a bad kind (422).
     assert response.status_code in (404, 422)
@@ -200,8 +200,9 @@ def test_an_unknown_kind_is_a_problem_not_a_reaction(
 def test_reacting_to_an_unknown_post_is_not_found(
     client: TestClient, auth: dict[str, str], post_id: str, verb: str
 ) -> None:
-    response = client.request(verb.upper(), f"{API}/posts/{post_id}/reactions/support",
-                              headers=auth)
+    response = client.request(
+        verb.upper(), f"{API}/posts/{post_id}/reactions/support", headers=auth
+    )
 
     assert_problem(response, 404)
 
@@ -211,8 +212,9 @@ def test_reacting_to_an_unknown_post_is_not_found(
 def test_reacting_needs_a_signed_in_member(
     client: TestClient, db: Session, story: Post, headers: dict[str, str], verb: str
 ) -> None:
-    response = client.request(verb.upper(), f"{API}/posts/{story.id}/reactions/support",
-                              headers=headers)
+    response = client.request(
+        verb.upper(), f"{API}/posts/{story.id}/reactions/support", headers=headers
+    )
 
     assert_problem(response, 401)
     assert stored(db, story) == 0
@@ -282,7 +284,8 @@ def test_the_author_may_react_to_their_own_pending_post(
     db.flush()
 
     assert react(client, auth, story.id, "support").json() == {
-        "reactions": NO_REACTIONS | {"support": 1}}
+        "reactions": NO_REACTIONS | {"support": 1}
+    }
 
 
 def test_the_openapi_document_describes_both_reaction_verbs(client: TestClient) -> None:

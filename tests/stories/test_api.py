@@ -114,8 +114,9 @@ def other_auth(db: Session, other: Account) -> dict[str, str]:
     return bearer(db, other)
 
 
-def new_story(client: TestClient, headers: dict[str, str], circle: Circle,
-              **fields: Any) -> dict[str, Any]:
+def new_story(
+    client: TestClient, headers: dict[str, str], circle: Circle, **fields: Any
+) -> dict[str, Any]:
     payload = {"circle": circle.slug, "title": "Day ten", "body": "Still here."} | fields
     response = client.post(f"{API}/stories", json=payload, headers=headers)
     assert response.status_code == 201, response.text
@@ -138,8 +139,16 @@ def test_stories_are_listed_newest_first_with_their_summary_fields(
     assert page["next_cursor"] is None
     assert [item["id"] for item in page["items"]] == [second.id, first.id]
     item = page["items"][1]
-    assert set(item) >= {"id", "title", "circle", "author", "content_warning", "excerpt",
-                         "reply_count", "created_at"}
+    assert set(item) >= {
+        "id",
+        "title",
+        "circle",
+        "author",
+        "content_warning",
+        "excerpt",
+        "reply_count",
+        "created_at",
+    }
     assert item["title"] == "First"
     assert item["circle"] == circle.slug
     assert item["author"] == {"pseudonym": member.pseudonym}
@@ -157,7 +166,9 @@ def test_stories_of_every_circle_are_listed_without_a_filter(
 
     assert [item["id"] for item in items][:2] == [b.id, a.id]
     assert {item["circle"] for item in items[:2]} == {
-        db.get_one(Circle, a.circle_id).slug, db.get_one(Circle, b.circle_id).slug}
+        db.get_one(Circle, a.circle_id).slug,
+        db.get_one(Circle, b.circle_id).slug,
+    }
 
 
 def test_the_circle_filter_lists_only_that_circles_stories(
@@ -212,8 +223,9 @@ def test_a_page_exactly_full_at_the_end_has_no_next_cursor(
         make_story(db, circle=circle)
 
     first = client.get(f"{API}/stories", params={"circle": circle.slug, "limit": 2}).json()
-    second = client.get(f"{API}/stories", params={
-        "circle": circle.slug, "limit": 2, "cursor": first["next_cursor"]}).json()
+    second = client.get(
+        f"{API}/stories", params={"circle": circle.slug, "limit": 2, "cursor": first["next_cursor"]}
+    ).json()
 
     assert first["next_cursor"] is not None
     assert len(second["items"]) == 2
@@ -243,19 +255,22 @@ def test_a_limit_outside_one_to_a_hundred_is_refused(client: TestClient, limit: 
     assert_problem(client.get(f"{API}/stories", params={"limit": limit}), 422, field="limit")
 
 
-@pytest.mark.parametrize("cursor", [
-    "garbage",
-    "!!!!",
-    cursor_for("k2:5"),
-    cursor_for("k1:abc"),
-    cursor_for("k1:-5"),
-    cursor_for("k1:"),
-    cursor_for("k1:" + "9" * 20),
-    cursor_for("k1:0"),
-    cursor_for("k1:9223372036854775808"),
-    "A" * 65,
-    base64.urlsafe_b64encode(b"\xff\xfe\xfd").decode(),
-])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage",
+        "!!!!",
+        cursor_for("k2:5"),
+        cursor_for("k1:abc"),
+        cursor_for("k1:-5"),
+        cursor_for("k1:"),
+        cursor_for("k1:" + "9" * 20),
+        cursor_for("k1:0"),
+        cursor_for("k1:9223372036854775808"),
+        "A" * 65,
+        base64.urlsafe_b64encode(b"\xff\xfe\xfd").decode(),
+    ],
+)
 def test_a_cursor_we_did_not_give_out_is_refused(client: TestClient, cursor: str) -> None:
     assert_problem(client.get(f"{API}/stories", params={"cursor": cursor}), 422, field="cursor")
 
@@ -328,10 +343,16 @@ def test_an_anonymous_story_is_listed_without_its_author(
 def test_publishing_a_story_answers_201_with_the_post(
     client: TestClient, member: Account, auth: dict[str, str], circle: Circle
 ) -> None:
-    response = client.post(f"{API}/stories", headers=auth, json={
-        "circle": circle.slug, "title": "Ninety days", "body": "I made it to **ninety** days.",
-        "content_warning": "alcohol",
-    })
+    response = client.post(
+        f"{API}/stories",
+        headers=auth,
+        json={
+            "circle": circle.slug,
+            "title": "Ninety days",
+            "body": "I made it to **ninety** days.",
+            "content_warning": "alcohol",
+        },
+    )
 
     assert response.status_code == 201, response.text
     post = response.json()
@@ -367,8 +388,11 @@ def test_a_story_published_through_a_real_sign_in_is_readable_by_everyone(
 
 
 def test_an_anonymous_story_shows_no_author_to_anyone(
-    client: TestClient, db: Session, auth: dict[str, str], other_auth: dict[str, str],
-    circle: Circle
+    client: TestClient,
+    db: Session,
+    auth: dict[str, str],
+    other_auth: dict[str, str],
+    circle: Circle,
 ) -> None:
     post = new_story(client, auth, circle, anonymous=True)
 
@@ -384,19 +408,22 @@ def test_an_anonymous_story_shows_no_author_to_anyone(
     assert client.get(f"{API}/stories/{post['id']}", headers=other_auth).json()["mine"] is False
 
 
-@pytest.mark.parametrize("body", [
-    "  leading and trailing spaces  ",
-    "\n\nblank lines around\n\n",
-    "windows\r\nline endings\r\n",
-    "\ttabs\tand    runs of spaces",
-    "Cafe\u0301 stays decomposed, e\u0301",
-    "emoji 🫶🏽 👩‍👩‍👧 and flags 🏳️‍🌈",
-    "zero\u200bwidth and \u202eright-to-left\u202c marks",
-    "# not a heading\n\n* list\n* items\n\n> quote",
-    "<b>typed tags</b> & ampersands &amp; entities",
-    "العربية והעברית 中文 русский",
-    "\u00a0non-breaking\u00a0spaces\u00a0",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "  leading and trailing spaces  ",
+        "\n\nblank lines around\n\n",
+        "windows\r\nline endings\r\n",
+        "\ttabs\tand    runs of spaces",
+        "Cafe\u0301 stays decomposed, e\u0301",
+        "emoji 🫶🏽 👩‍👩‍👧 and flags 🏳️‍🌈",
+        "zero\u200bwidth and \u202eright-to-left\u202c marks",
+        "# not a heading\n\n* list\n* items\n\n> quote",
+        "<b>typed tags</b> & ampersands &amp; entities",
+        "العربية והעברית 中文 русский",
+        "\u00a0non-breaking\u00a0spaces\u00a0",
+    ],
+)
 def test_the_body_is_kept_exactly_as_sent(
     client: TestClient, auth: dict[str, str], circle: Circle, body: str
 ) -> None:
@@ -412,12 +439,12 @@ XSS = [
     "[click](javascript:alert(1))",
     "[click](JaVaScRiPt:alert(1))",
     "[click](  javascript:alert(1))",
-    "<a href=\"javascript:alert(1)\">x</a>",
+    '<a href="javascript:alert(1)">x</a>',
     "<svg onload=alert(1)>",
-    "<iframe src=\"https://evil.example\"></iframe>",
+    '<iframe src="https://evil.example"></iframe>',
     "![pixel](https://evil.example/p.gif)",
     "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
     "`<script>in code</script>`",
     "<<script>script>alert(1)<</script>/script>",
 ]
@@ -449,17 +476,20 @@ def test_links_in_the_body_are_marked_nofollow_ugc_noopener(
     assert links == [{"href": "https://example.org/help", "rel": "nofollow ugc noopener"}]
 
 
-@pytest.mark.parametrize(("sent", "stored"), [
-    ("Cafe\u0301", "Caf\u00e9"),
-    ("  padded title  ", "padded title"),
-    ("line\nbreaks\tand\r\ntabs", "line breaks and tabs"),
-    ("many     spaces", "many spaces"),
-    ("bell\x07 and null\x00 gone", "bell and null gone"),
-    ("\u202eright-to-left override\u202c", "right-to-left override"),
-    ("isolates \u2066x\u2069 and marks \u200e\u200f", "isolates x and marks"),
-    ("zero\u200bwidth\ufeff", "zerowidth"),
-    ("emoji 🫶🏽 stays", "emoji 🫶🏽 stays"),
-])
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("Cafe\u0301", "Caf\u00e9"),
+        ("  padded title  ", "padded title"),
+        ("line\nbreaks\tand\r\ntabs", "line breaks and tabs"),
+        ("many     spaces", "many spaces"),
+        ("bell\x07 and null\x00 gone", "bell and null gone"),
+        ("\u202eright-to-left override\u202c", "right-to-left override"),
+        ("isolates \u2066x\u2069 and marks \u200e\u200f", "isolates x and marks"),
+        ("zero\u200bwidth\ufeff", "zerowidth"),
+        ("emoji 🫶🏽 stays", "emoji 🫶🏽 stays"),
+    ],
+)
 def test_the_title_is_normalised_and_stripped_of_control_and_bidi_characters(
     client: TestClient, auth: dict[str, str], circle: Circle, sent: str, stored: str
 ) -> None:
@@ -479,13 +509,16 @@ def test_the_content_warning_is_cleaned_like_the_title_and_blank_means_none(
     assert blank["content_warning"] is None
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-a-token"},
-                                     {"Authorization": "Basic dXNlcjpwYXNz"}])
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic dXNlcjpwYXNz"}],
+)
 def test_publishing_a_story_needs_a_signed_in_member(
     client: TestClient, circle: Circle, headers: dict[str, str]
 ) -> None:
-    response = client.post(f"{API}/stories", headers=headers,
-                           json={"circle": circle.slug, "title": "t", "body": "b"})
+    response = client.post(
+        f"{API}/stories", headers=headers, json={"circle": circle.slug, "title": "t", "body": "b"}
+    )
 
     assert_problem(response, 401)
 
@@ -493,8 +526,9 @@ def test_publishing_a_story_needs_a_signed_in_member(
 def test_a_story_in_an_unknown_circle_is_refused_on_the_circle_field(
     client: TestClient, auth: dict[str, str]
 ) -> None:
-    response = client.post(f"{API}/stories", headers=auth,
-                           json={"circle": "nowhere", "title": "t", "body": "b"})
+    response = client.post(
+        f"{API}/stories", headers=auth, json={"circle": "nowhere", "title": "t", "body": "b"}
+    )
 
     assert_problem(response, 422, field="circle")
 
@@ -502,26 +536,29 @@ def test_a_story_in_an_unknown_circle_is_refused_on_the_circle_field(
 VALID = {"title": "A title", "body": "A body"}
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"circle": None}, "circle"),
-    ({"title": None}, "title"),
-    ({"body": None}, "body"),
-    ({"body": ""}, "body"),
-    ({"body": "   "}, "body"),
-    ({"body": "\n\t \u200b\u00a0\n"}, "body"),
-    ({"title": ""}, "title"),
-    ({"title": "   "}, "title"),
-    ({"title": "\u202e\u200b"}, "title"),
-    ({"title": "x" * (TITLE_MAX + 1)}, "title"),
-    ({"body": "x" * (STORY_BODY_MAX + 1)}, "body"),
-    ({"content_warning": "x" * 201}, "content_warning"),
-    ({"title": 123}, "title"),
-    ({"body": ["a", "list"]}, "body"),
-    ({"content_warning": 7}, "content_warning"),
-    ({"anonymous": "maybe"}, "anonymous"),
-    ({"circle": 5}, "circle"),
-    ({"circle": "x" * 65}, "circle"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"circle": None}, "circle"),
+        ({"title": None}, "title"),
+        ({"body": None}, "body"),
+        ({"body": ""}, "body"),
+        ({"body": "   "}, "body"),
+        ({"body": "\n\t \u200b\u00a0\n"}, "body"),
+        ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": "\u202e\u200b"}, "title"),
+        ({"title": "x" * (TITLE_MAX + 1)}, "title"),
+        ({"body": "x" * (STORY_BODY_MAX + 1)}, "body"),
+        ({"content_warning": "x" * 201}, "content_warning"),
+        ({"title": 123}, "title"),
+        ({"body": ["a", "list"]}, "body"),
+        ({"content_warning": 7}, "content_warning"),
+        ({"anonymous": "maybe"}, "anonymous"),
+        ({"circle": 5}, "circle"),
+        ({"circle": "x" * 65}, "circle"),
+    ],
+)
 def test_a_story_that_breaks_a_field_limit_is_refused_on_that_field(
     client: TestClient, auth: dict[str, str], circle: Circle, change: dict[str, Any], field: str
 ) -> None:
@@ -546,8 +583,11 @@ def test_a_title_that_grows_past_its_limit_when_normalised_is_refused(
     client: TestClient, auth: dict[str, str], circle: Circle
 ) -> None:
     # U+0344 is one character that NFC turns into two: the stored title must still fit.
-    response = client.post(f"{API}/stories", headers=auth, json={
-        "circle": circle.slug, "title": "\u0344" * TITLE_MAX, "body": "b"})
+    response = client.post(
+        f"{API}/stories",
+        headers=auth,
+        json={"circle": circle.slug, "title": "\u0344" * TITLE_MAX, "body": "b"},
+    )
 
     assert_problem(response, 422, field="title")
 
@@ -555,8 +595,11 @@ def test_a_title_that_grows_past_its_limit_when_normalised_is_refused(
 def test_a_body_with_a_nul_character_is_refused_rather_than_failing(
     client: TestClient, auth: dict[str, str], circle: Circle
 ) -> None:
-    response = client.post(f"{API}/stories", headers=auth, json={
-        "circle": circle.slug, "title": "t", "body": "before\u0000after"})
+    response = client.post(
+        f"{API}/stories",
+        headers=auth,
+        json={"circle": circle.slug, "title": "t", "body": "before\u0000after"},
+    )
 
     assert_problem(response, 422, field="body")
 
@@ -567,8 +610,9 @@ def test_a_lone_surrogate_is_refused_on_its_field(
 ) -> None:
     raw = '{"circle": "' + circle.slug + '", "title": "t", "body": "' + text + '"}'
 
-    response = client.post(f"{API}/stories", content=raw.encode(),
-                           headers=auth | {"Content-Type": "application/json"})
+    response = client.post(
+        f"{API}/stories", content=raw.encode(), headers=auth | {"Content-Type": "application/json"}
+    )
 
     assert_problem(response, 422, field="body")
 
@@ -576,8 +620,11 @@ def test_a_lone_surrogate_is_refused_on_its_field(
 def test_a_story_body_that_is_not_json_is_a_bad_request(
     client: TestClient, auth: dict[str, str]
 ) -> None:
-    response = client.post(f"{API}/stories", headers=auth | {"Content-Type": "application/json"},
-                           content=b'{"circle": "x", "title": ')
+    response = client.post(
+        f"{API}/stories",
+        headers=auth | {"Content-Type": "application/json"},
+        content=b'{"circle": "x", "title": ',
+    )
 
     assert_problem(response, 400)
 
@@ -624,11 +671,26 @@ def test_a_story_comes_with_its_whole_reply_tree_oldest_first(
     replies = by_id(body)
     assert set(replies) == {a.id, b.id, a1.id, a2.id, a1x.id}
     assert {r["id"]: r["parent_id"] for r in replies.values()} == {
-        a.id: story.id, b.id: story.id, a1.id: a.id, a2.id: a.id, a1x.id: a1.id}
+        a.id: story.id,
+        b.id: story.id,
+        a1.id: a.id,
+        a2.id: a.id,
+        a1x.id: a1.id,
+    }
     assert {r["id"]: r["depth"] for r in replies.values()} == {
-        a.id: 1, b.id: 1, a1.id: 2, a2.id: 2, a1x.id: 3}
+        a.id: 1,
+        b.id: 1,
+        a1.id: 2,
+        a2.id: 2,
+        a1x.id: 3,
+    }
     assert {r["id"]: r["coping_tip"] for r in replies.values()} == {
-        a.id: False, b.id: True, a1.id: False, a2.id: False, a1x.id: False}
+        a.id: False,
+        b.id: True,
+        a1.id: False,
+        a2.id: False,
+        a1x.id: False,
+    }
     for reply in replies.values():
         assert set(reply["reactions"]) == set(KINDS)
         assert reply["story_id"] == story.id
@@ -645,8 +707,9 @@ def test_a_story_without_replies_has_an_empty_tree(client: TestClient, db: Sessi
     assert client.get(f"{API}/stories/{story.id}").json()["replies"] == []
 
 
-@pytest.mark.parametrize("story_id", ["999999999", "abc", "0", "-1", "1.5", str(2**63),
-                                      str(2**64), "9" * 40])
+@pytest.mark.parametrize(
+    "story_id", ["999999999", "abc", "0", "-1", "1.5", str(2**63), str(2**64), "9" * 40]
+)
 def test_a_story_id_that_names_nothing_is_not_found(client: TestClient, story_id: str) -> None:
     assert_problem(client.get(f"{API}/stories/{story_id}"), 404)
 
@@ -658,8 +721,11 @@ def test_a_reply_id_is_not_a_story_id(client: TestClient, db: Session) -> None:
 
 
 def test_my_reactions_lists_the_callers_own_reactions_on_each_post(
-    client: TestClient, db: Session, member: Account, auth: dict[str, str],
-    other_auth: dict[str, str]
+    client: TestClient,
+    db: Session,
+    member: Account,
+    auth: dict[str, str],
+    other_auth: dict[str, str],
 ) -> None:
     story = make_story(db)
     reply = make_reply(db, story=story)
@@ -687,12 +753,18 @@ def build_thread(db: Session, *, replies: int, circle: Circle, members: list[Acc
         # Alternate between answering the story, the latest reply and an earlier reply,
         # so the tree has both width and the full depth.
         parent = [story, posts[-1], posts[len(posts) // 2]][n % 3]
-        reply = make_reply(db, story=story, author=members[n % len(members)],
-                           parent=None if parent is story else parent,
-                           anonymous=n % 4 == 0, coping_tip=n % 5 == 0)
+        reply = make_reply(
+            db,
+            story=story,
+            author=members[n % len(members)],
+            parent=None if parent is story else parent,
+            anonymous=n % 4 == 0,
+            coping_tip=n % 5 == 0,
+        )
         posts.append(reply)
-        reactions.react(db, member=members[(n + 1) % len(members)], post=reply,
-                        kind=list(ReactionKind)[n % 4])
+        reactions.react(
+            db, member=members[(n + 1) % len(members)], post=reply, kind=list(ReactionKind)[n % 4]
+        )
         reactions.react(db, member=members[0], post=reply, kind=ReactionKind.support)
     posts[2].deleted_at = posts[2].created_at
     posts[3].status = PostStatus.pending
@@ -727,10 +799,14 @@ def test_the_story_tree_loads_with_the_same_number_of_statements_whatever_its_si
 # --- POST /stories/{id}/replies -------------------------------------------------------------
 
 
-def reply_to(client: TestClient, headers: dict[str, str], story_id: int,
-             **fields: Any) -> httpx.Response:
-    return client.post(f"{API}/stories/{story_id}/replies", headers=headers,
-                       json={"body": "Sending strength."} | fields)
+def reply_to(
+    client: TestClient, headers: dict[str, str], story_id: int, **fields: Any
+) -> httpx.Response:
+    return client.post(
+        f"{API}/stories/{story_id}/replies",
+        headers=headers,
+        json={"body": "Sending strength."} | fields,
+    )
 
 
 def test_replying_to_a_story_answers_201_with_the_reply(
@@ -758,8 +834,9 @@ def test_replying_to_a_story_answers_201_with_the_reply(
     assert [r["id"] for r in tree["replies"]] == [reply["id"]]
 
 
-def test_a_reply_can_answer_another_reply(client: TestClient, db: Session,
-                                          auth: dict[str, str]) -> None:
+def test_a_reply_can_answer_another_reply(
+    client: TestClient, db: Session, auth: dict[str, str]
+) -> None:
     story = make_story(db)
     first = make_reply(db, story=story)
 
@@ -792,8 +869,9 @@ def test_a_parent_from_another_story_is_refused_on_the_parent_id_field(
         assert_problem(reply_to(client, auth, story.id, parent_id=parent), 422, field="parent_id")
 
 
-def test_an_unknown_parent_is_not_found(client: TestClient, db: Session,
-                                        auth: dict[str, str]) -> None:
+def test_an_unknown_parent_is_not_found(
+    client: TestClient, db: Session, auth: dict[str, str]
+) -> None:
     story = make_story(db)
 
     assert_problem(reply_to(client, auth, story.id, parent_id=999_999_999), 404)
@@ -868,14 +946,17 @@ def test_replying_under_someone_elses_pending_post_is_not_found(
     assert_problem(reply_to(client, auth, pending_story.id), 404)
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"body": "x" * (REPLY_BODY_MAX + 1)}, "body"),
-    ({"body": ""}, "body"),
-    ({"body": " \n "}, "body"),
-    ({"body": None}, "body"),
-    ({"coping_tip": "sometimes"}, "coping_tip"),
-    ({"anonymous": [1]}, "anonymous"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"body": "x" * (REPLY_BODY_MAX + 1)}, "body"),
+        ({"body": ""}, "body"),
+        ({"body": " \n "}, "body"),
+        ({"body": None}, "body"),
+        ({"coping_tip": "sometimes"}, "coping_tip"),
+        ({"anonymous": [1]}, "anonymous"),
+    ],
+)
 def test_a_reply_that_breaks_a_field_limit_is_refused_on_that_field(
     client: TestClient, db: Session, auth: dict[str, str], change: dict[str, Any], field: str
 ) -> None:
@@ -930,8 +1011,11 @@ def test_replying_needs_a_signed_in_member(client: TestClient, db: Session) -> N
 
 
 def revisions(db: Session, post_id: int) -> list[PostRevision]:
-    return list(db.scalars(select(PostRevision).where(PostRevision.post_id == post_id)
-                           .order_by(PostRevision.id)))
+    return list(
+        db.scalars(
+            select(PostRevision).where(PostRevision.post_id == post_id).order_by(PostRevision.id)
+        )
+    )
 
 
 def test_the_author_can_edit_a_story_and_the_earlier_text_is_kept(
@@ -939,8 +1023,9 @@ def test_the_author_can_edit_a_story_and_the_earlier_text_is_kept(
 ) -> None:
     story = make_story(db, author=member, title="Before", body="Old *words*")
 
-    response = client.patch(f"{API}/posts/{story.id}", headers=auth,
-                            json={"body": "New **words**", "title": "After"})
+    response = client.patch(
+        f"{API}/posts/{story.id}", headers=auth, json={"body": "New **words**", "title": "After"}
+    )
 
     assert response.status_code == 200, response.text
     post = response.json()
@@ -966,8 +1051,10 @@ def test_each_edit_keeps_the_version_it_replaces(
     reply = make_reply(db, story=make_story(db), author=member, body="one")
 
     for body in ("two", "three"):
-        assert client.patch(f"{API}/posts/{reply.id}", headers=auth,
-                            json={"body": body}).status_code == 200
+        assert (
+            client.patch(f"{API}/posts/{reply.id}", headers=auth, json={"body": body}).status_code
+            == 200
+        )
 
     assert [r.body for r in revisions(db, reply.id)] == ["one", "two"]
 
@@ -979,8 +1066,7 @@ def test_the_author_can_edit_a_reply_and_it_keeps_its_place(
     parent = make_reply(db, story=story)
     reply = make_reply(db, story=story, parent=parent, author=member, coping_tip=True)
 
-    post = client.patch(f"{API}/posts/{reply.id}", headers=auth,
-                        json={"body": "  edited\n"}).json()
+    post = client.patch(f"{API}/posts/{reply.id}", headers=auth, json={"body": "  edited\n"}).json()
 
     assert post["body"] == "  edited\n"
     assert post["parent_id"] == parent.id
@@ -994,11 +1080,13 @@ def test_a_content_warning_can_be_added_and_cleared_with_null(
 ) -> None:
     story = make_story(db, author=member)
 
-    added = client.patch(f"{API}/posts/{story.id}", headers=auth,
-                         json={"content_warning": " relapse\u202e "}).json()
+    added = client.patch(
+        f"{API}/posts/{story.id}", headers=auth, json={"content_warning": " relapse\u202e "}
+    ).json()
     hidden = client.get(f"{API}/stories").json()["items"][0]
-    cleared = client.patch(f"{API}/posts/{story.id}", headers=auth,
-                           json={"content_warning": None}).json()
+    cleared = client.patch(
+        f"{API}/posts/{story.id}", headers=auth, json={"content_warning": None}
+    ).json()
     shown = client.get(f"{API}/stories").json()["items"][0]
 
     assert added["content_warning"] == "relapse"
@@ -1008,43 +1096,59 @@ def test_a_content_warning_can_be_added_and_cleared_with_null(
     assert [r.content_warning for r in revisions(db, story.id)] == [None, "relapse"]
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"title": "A title"}, "title"),
-    ({"content_warning": "grief"}, "content_warning"),
-    ({"content_warning": None}, "content_warning"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"title": "A title"}, "title"),
+        ({"content_warning": "grief"}, "content_warning"),
+        ({"content_warning": None}, "content_warning"),
+    ],
+)
 def test_a_reply_has_no_title_or_content_warning_to_edit(
-    client: TestClient, db: Session, member: Account, auth: dict[str, str],
-    change: dict[str, Any], field: str
+    client: TestClient,
+    db: Session,
+    member: Account,
+    auth: dict[str, str],
+    change: dict[str, Any],
+    field: str,
 ) -> None:
     reply = make_reply(db, story=make_story(db), author=member)
 
-    assert_problem(client.patch(f"{API}/posts/{reply.id}", headers=auth, json=change), 422,
-                   field=field)
+    assert_problem(
+        client.patch(f"{API}/posts/{reply.id}", headers=auth, json=change), 422, field=field
+    )
     assert revisions(db, reply.id) == []
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"body": ""}, "body"),
-    ({"body": "   "}, "body"),
-    ({"body": None}, "body"),
-    ({"body": "x" * (STORY_BODY_MAX + 1)}, "body"),
-    ({"title": ""}, "title"),
-    ({"title": " \u200b "}, "title"),
-    ({"title": None}, "title"),
-    ({"title": "x" * (TITLE_MAX + 1)}, "title"),
-    ({"content_warning": "x" * 201}, "content_warning"),
-    ({"body": 5}, "body"),
-    ({}, None),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"body": ""}, "body"),
+        ({"body": "   "}, "body"),
+        ({"body": None}, "body"),
+        ({"body": "x" * (STORY_BODY_MAX + 1)}, "body"),
+        ({"title": ""}, "title"),
+        ({"title": " \u200b "}, "title"),
+        ({"title": None}, "title"),
+        ({"title": "x" * (TITLE_MAX + 1)}, "title"),
+        ({"content_warning": "x" * 201}, "content_warning"),
+        ({"body": 5}, "body"),
+        ({}, None),
+    ],
+)
 def test_an_edit_that_breaks_a_field_limit_is_refused(
-    client: TestClient, db: Session, member: Account, auth: dict[str, str],
-    change: dict[str, Any], field: str | None
+    client: TestClient,
+    db: Session,
+    member: Account,
+    auth: dict[str, str],
+    change: dict[str, Any],
+    field: str | None,
 ) -> None:
     story = make_story(db, author=member)
 
-    assert_problem(client.patch(f"{API}/posts/{story.id}", headers=auth, json=change), 422,
-                   field=field)
+    assert_problem(
+        client.patch(f"{API}/posts/{story.id}", headers=auth, json=change), 422, field=field
+    )
     assert revisions(db, story.id) == []
     assert story.edited_at is None
 
@@ -1054,8 +1158,9 @@ def test_a_reply_cannot_be_edited_past_the_reply_length_limit(
 ) -> None:
     reply = make_reply(db, story=make_story(db), author=member)
 
-    response = client.patch(f"{API}/posts/{reply.id}", headers=auth,
-                            json={"body": "x" * (REPLY_BODY_MAX + 1)})
+    response = client.patch(
+        f"{API}/posts/{reply.id}", headers=auth, json={"body": "x" * (REPLY_BODY_MAX + 1)}
+    )
 
     assert_problem(response, 422, field="body")
 
@@ -1065,8 +1170,11 @@ def test_a_no_op_edit_changes_nothing_and_keeps_no_revision(
 ) -> None:
     story = make_story(db, author=member, title="Same", body="Same body", content_warning="cw")
 
-    response = client.patch(f"{API}/posts/{story.id}", headers=auth,
-                            json={"title": " Same ", "body": "Same body", "content_warning": "cw"})
+    response = client.patch(
+        f"{API}/posts/{story.id}",
+        headers=auth,
+        json={"title": " Same ", "body": "Same body", "content_warning": "cw"},
+    )
 
     assert response.status_code == 200
     assert response.json()["edited_at"] is None
@@ -1081,8 +1189,10 @@ def test_only_the_author_may_edit_a_post(
     anonymous = make_story(db, author=member, anonymous=True)
 
     for post in (story, reply, anonymous):
-        assert_problem(client.patch(f"{API}/posts/{post.id}", headers=other_auth,
-                                    json={"body": "hijacked"}), 403)
+        assert_problem(
+            client.patch(f"{API}/posts/{post.id}", headers=other_auth, json={"body": "hijacked"}),
+            403,
+        )
         assert_problem(client.patch(f"{API}/posts/{post.id}", json={"body": "hijacked"}), 401)
     assert client.get(f"{API}/stories/{story.id}").json()["body"] == "Something that *happened*."
     assert revisions(db, story.id) == []
@@ -1094,8 +1204,10 @@ def test_a_moderator_cannot_edit_a_members_post_through_the_author_route(
     story = make_story(db)
     moderator = make_account(db, role=Role.moderator)
 
-    assert_problem(client.patch(f"{API}/posts/{story.id}", headers=bearer(db, moderator),
-                                json={"body": "x"}), 403)
+    assert_problem(
+        client.patch(f"{API}/posts/{story.id}", headers=bearer(db, moderator), json={"body": "x"}),
+        403,
+    )
 
 
 @pytest.mark.parametrize("post_id", ["999999999", "abc", "0", str(2**64)])
@@ -1123,8 +1235,9 @@ def test_editing_a_deleted_or_removed_post_is_a_conflict(
     assert client.delete(f"{API}/posts/{deleted.id}", headers=auth).status_code == 204
 
     for post in (deleted, removed):
-        assert_problem(client.patch(f"{API}/posts/{post.id}", headers=auth,
-                                    json={"body": "back again"}), 409)
+        assert_problem(
+            client.patch(f"{API}/posts/{post.id}", headers=auth, json={"body": "back again"}), 409
+        )
 
 
 # --- DELETE /posts/{id} ---------------------------------------------------------------------
@@ -1229,8 +1342,11 @@ def test_deleting_a_removed_post_is_a_conflict(
 
 
 def test_a_pending_story_is_shown_to_its_author_and_hidden_from_everyone_else(
-    client: TestClient, db: Session, member: Account, auth: dict[str, str],
-    other_auth: dict[str, str]
+    client: TestClient,
+    db: Session,
+    member: Account,
+    auth: dict[str, str],
+    other_auth: dict[str, str],
 ) -> None:
     story = make_story(db, author=member, title="Waiting", body="Waiting for review")
     set_status(db, story, PostStatus.pending)
@@ -1256,8 +1372,11 @@ def test_a_moderator_can_read_a_pending_story(client: TestClient, db: Session) -
 
 
 def test_a_pending_reply_is_in_its_authors_tree_only(
-    client: TestClient, db: Session, member: Account, auth: dict[str, str],
-    other_auth: dict[str, str]
+    client: TestClient,
+    db: Session,
+    member: Account,
+    auth: dict[str, str],
+    other_auth: dict[str, str],
 ) -> None:
     story = make_story(db)
     shown = make_reply(db, story=story)
@@ -1293,8 +1412,11 @@ def test_a_pending_reply_with_visible_answers_is_a_placeholder_for_others(
 
 
 def test_a_removed_post_is_a_placeholder_without_body_for_everyone(
-    client: TestClient, db: Session, member: Account, auth: dict[str, str],
-    other_auth: dict[str, str]
+    client: TestClient,
+    db: Session,
+    member: Account,
+    auth: dict[str, str],
+    other_auth: dict[str, str],
 ) -> None:
     story = make_story(db)
     removed = make_reply(db, story=story, author=member, body="hurtful words")

@@ -31,29 +31,35 @@ def flatten(nodes: list[Node]) -> list[Node]:
 
 
 def revisions(db: Session, post: Post) -> list[PostRevision]:
-    return list(db.scalars(select(PostRevision).where(PostRevision.post_id == post.id)
-                           .order_by(PostRevision.id)))
+    return list(
+        db.scalars(
+            select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id)
+        )
+    )
 
 
 # --- visibility -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("status", "deleted", "viewer", "visible"), [
-    (PostStatus.published, False, "nobody", True),
-    (PostStatus.published, False, "member", True),
-    (PostStatus.published, False, "author", True),
-    (PostStatus.pending, False, "nobody", False),
-    (PostStatus.pending, False, "member", False),
-    (PostStatus.pending, False, "author", True),
-    (PostStatus.pending, False, "moderator", True),
-    (PostStatus.pending, False, "admin", True),
-    (PostStatus.removed, False, "author", False),
-    (PostStatus.removed, False, "moderator", False),
-    (PostStatus.removed, False, "member", False),
-    (PostStatus.published, True, "author", False),
-    (PostStatus.published, True, "moderator", False),
-    (PostStatus.pending, True, "author", False),
-])
+@pytest.mark.parametrize(
+    ("status", "deleted", "viewer", "visible"),
+    [
+        (PostStatus.published, False, "nobody", True),
+        (PostStatus.published, False, "member", True),
+        (PostStatus.published, False, "author", True),
+        (PostStatus.pending, False, "nobody", False),
+        (PostStatus.pending, False, "member", False),
+        (PostStatus.pending, False, "author", True),
+        (PostStatus.pending, False, "moderator", True),
+        (PostStatus.pending, False, "admin", True),
+        (PostStatus.removed, False, "author", False),
+        (PostStatus.removed, False, "moderator", False),
+        (PostStatus.removed, False, "member", False),
+        (PostStatus.published, True, "author", False),
+        (PostStatus.published, True, "moderator", False),
+        (PostStatus.pending, True, "author", False),
+    ],
+)
 def test_who_may_read_a_post(
     db: Session, status: PostStatus, deleted: bool, viewer: str, visible: bool
 ) -> None:
@@ -62,7 +68,9 @@ def test_who_may_read_a_post(
     post.status = status
     post.deleted_at = post.created_at if deleted else None
     viewers = {
-        "nobody": None, "member": make_account(db), "author": author,
+        "nobody": None,
+        "member": make_account(db),
+        "author": author,
         "moderator": make_account(db, role=Role.moderator),
         "admin": make_account(db, role=Role.admin),
     }
@@ -109,8 +117,15 @@ def test_a_story_is_its_own_story_and_keeps_its_body_as_given(db: Session) -> No
 
 def test_publishing_in_an_unknown_circle_names_the_circle_field(db: Session) -> None:
     with pytest.raises(Invalid) as caught:
-        service.publish_story(db, author=make_account(db), circle="nowhere", title="t", body="b",
-                              content_warning=None, anonymous=False)
+        service.publish_story(
+            db,
+            author=make_account(db),
+            circle="nowhere",
+            title="t",
+            body="b",
+            content_warning=None,
+            anonymous=False,
+        )
 
     assert [e["field"] for e in caught.value.errors] == ["circle"]
 
@@ -245,7 +260,9 @@ def test_the_thread_keeps_deleted_and_removed_posts_as_placeholders(db: Session)
     thread = service.get_thread(db, story_id=story.id, viewer=None)
 
     assert [(n.post.id, n.visible) for n in thread.replies] == [
-        (deleted.id, False), (removed.id, False)]
+        (deleted.id, False),
+        (removed.id, False),
+    ]
 
 
 def test_the_thread_counts_reactions_and_the_viewers_own(db: Session) -> None:
@@ -271,8 +288,13 @@ def build_thread(db: Session, *, replies: int, members: list[Account]) -> Post:
     posts = [story]
     for n in range(replies):
         parent = [story, posts[-1], posts[len(posts) // 2]][n % 3]
-        reply = make_reply(db, story=story, author=members[n % len(members)],
-                           parent=None if parent is story else parent, anonymous=n % 4 == 0)
+        reply = make_reply(
+            db,
+            story=story,
+            author=members[n % len(members)],
+            parent=None if parent is story else parent,
+            anonymous=n % 4 == 0,
+        )
         posts.append(reply)
         for m, kind in zip(members, ReactionKind, strict=False):
             if (n + m.id) % 2:
@@ -323,7 +345,9 @@ def test_an_edit_keeps_the_replaced_version_with_its_time(db: Session) -> None:
 
     kept = revisions(db, story)
     assert [(r.title, r.body, r.content_warning) for r in kept] == [
-        ("One", "first", "cw"), ("One", "second", "cw")]
+        ("One", "first", "cw"),
+        ("One", "second", "cw"),
+    ]
     assert kept[0].created_at == story.created_at
     assert kept[1].created_at == first_edit
     assert (story.title, story.body) == ("Two", "second")
@@ -341,12 +365,15 @@ def test_an_edit_renders_the_new_body_and_excerpt(db: Session) -> None:
     assert reply.excerpt == "new text"
 
 
-@pytest.mark.parametrize("changes", [
-    {"body": "same"},
-    {"title": "Same"},
-    {"content_warning": None},
-    {"body": "same", "title": "Same", "content_warning": None},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"body": "same"},
+        {"title": "Same"},
+        {"content_warning": None},
+        {"body": "same", "title": "Same", "content_warning": None},
+    ],
+)
 def test_an_edit_that_changes_nothing_keeps_no_revision(
     db: Session, changes: dict[str, str | None]
 ) -> None:
@@ -359,10 +386,13 @@ def test_an_edit_that_changes_nothing_keeps_no_revision(
     assert story.edited_at is None
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"title": None}, "title"),
-    ({"body": None}, "body"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"title": None}, "title"),
+        ({"body": None}, "body"),
+    ],
+)
 def test_an_edit_cannot_blank_out_a_required_field(
     db: Session, changes: dict[str, str | None], field: str
 ) -> None:
@@ -394,7 +424,12 @@ def test_erasing_a_post_clears_its_words_and_its_revisions(db: Session) -> None:
 
     assert revisions(db, story) == []
     assert (story.title, story.content_warning, story.body, story.body_html, story.excerpt) == (
-        None, None, "", "", "")
+        None,
+        None,
+        "",
+        "",
+        "",
+    )
     assert story.deleted_at is not None
     with pytest.raises(Conflict):
         service.delete_post(db, actor=author, post_id=story.id)
