@@ -4,7 +4,7 @@ import base64
 from html.parser import HTMLParser
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
