@@ -96,8 +96,32 @@ def make_reply(
     )
 
 
+def bearer(session: Session, account: Account) -> dict[str, str]:
+    """Bearer headers from a session started directly: no argon2 verification per test."""
+    token, _auth = accounts.start_session(session, account=account, kind="api")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def assert_problem(response: Any, status: int, *, field: str | None = None) -> dict[str, Any]:
+    """RFC 9457 problem details with no internals; a 422 also names the field at fault."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    for key in ("type", "title", "detail"):
+        assert isinstance(body[key], str) and body[key], key
+    for leak in ("Traceback", "sqlalchemy", "SELECT ", "argon2"):
+        assert leak not in response.text
+    if status == 422:
+        assert body["errors"], body
+        assert all(e["field"] and e["message"] for e in body["errors"])
+    if field is not None:
+        assert field in [e["field"] for e in body["errors"]], body
+    return body
+
+
 def sign_in(client: TestClient, account: Account, password: str = PASSWORD) -> dict[str, str]:
-    """Bearer headers for the API."""
+    """Bearer headers for the API, through a real sign-in."""
     response = client.post(
         "/api/v1/sessions", json={"pseudonym": account.pseudonym, "password": password}
     )

@@ -14,38 +14,13 @@ from app.reactions import service as reactions
 from app.reactions.models import ReactionKind
 from app.stories import service as stories
 from app.stories.models import Post
-from tests.factories import PASSWORD, make_account, make_reply, make_story
+from tests.factories import PASSWORD, assert_problem, bearer, make_account, make_reply, make_story
 
 API = "/api/v1"
 NEW_PASSWORD = "slow tide, steady lamp"
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def assert_problem(response: Any, status: int, *, field: str | None = None) -> dict[str, Any]:
-    """RFC 9457 problem details; a 422 also names the field that needs another look."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status
-    for key in ("type", "title", "detail"):
-        assert isinstance(body[key], str) and body[key], key
-    for leak in ("Traceback", "sqlalchemy", "SELECT ", "argon2"):
-        assert leak not in response.text
-    if status == 422:
-        assert body["errors"], body
-        assert all(e["field"] and e["message"] for e in body["errors"])
-    if field is not None:
-        assert field in [e["field"] for e in body["errors"]], body
-    return body
-
-
-def bearer(db: Session, account: Account) -> dict[str, str]:
-    """A live API token without paying for argon2 (sign-in itself is tested below)."""
-    token, _auth = service.start_session(db, account=account, kind="api")
-    db.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 def token_row(db: Session, headers: dict[str, str]) -> AuthSession:

@@ -12,26 +12,11 @@ from app.accounts import service as accounts
 from app.accounts.models import Account
 from app.reactions.models import Reaction
 from app.stories.models import Post, PostStatus
-from tests.factories import make_account, make_reply, make_story
+from tests.factories import assert_problem, bearer, make_account, make_reply, make_story
 
 API = "/api/v1"
 KINDS = ["support", "me_too", "helpful", "thank_you"]
 NO_REACTIONS = dict.fromkeys(KINDS, 0)
-
-
-def bearer(db: Session, account: Account) -> dict[str, str]:
-    """Bearer headers from a session started directly: no argon2 verification per test."""
-    token, _ = accounts.start_session(db, account=account, kind="api")
-    return {"Authorization": f"Bearer {token}"}
-
-
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem = response.json()
-    assert {"type", "title", "status", "detail"} <= problem.keys()
-    assert problem["status"] == status
-    return problem
 
 
 def react(client: TestClient, headers: dict[str, str], post_id: Any, kind: str) -> httpx.Response:

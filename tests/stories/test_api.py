@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.accounts import service as accounts
 from app.accounts.models import Account, Role
 from app.circles.models import Circle
 from app.reactions import service as reactions
@@ -18,7 +17,15 @@ from app.reactions.models import ReactionKind
 from app.stories.models import Post, PostRevision, PostStatus
 from app.stories.schemas import REPLY_BODY_MAX, STORY_BODY_MAX, TITLE_MAX
 from app.stories.service import MAX_REPLY_DEPTH
-from tests.factories import make_account, make_circle, make_reply, make_story, sign_in
+from tests.factories import (
+    assert_problem,
+    bearer,
+    make_account,
+    make_circle,
+    make_reply,
+    make_story,
+    sign_in,
+)
 
 API = "/api/v1"
 KINDS = ["support", "me_too", "helpful", "thank_you"]
@@ -26,29 +33,6 @@ NO_REACTIONS = dict.fromkeys(KINDS, 0)
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def bearer(db: Session, account: Account) -> dict[str, str]:
-    """Bearer headers from a session started directly: no argon2 verification per test."""
-    token, _ = accounts.start_session(db, account=account, kind="api")
-    return {"Authorization": f"Bearer {token}"}
-
-
-def assert_problem(
-    response: httpx.Response, status: int, field: str | None = None
-) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    problem = response.json()
-    assert {"type", "title", "status", "detail"} <= problem.keys()
-    assert problem["status"] == status
-    assert all(isinstance(problem[k], str) and problem[k] for k in ("type", "title", "detail"))
-    if status == 422:
-        assert problem["errors"], problem
-        assert all({"field", "message"} <= e.keys() for e in problem["errors"])
-    if field is not None:
-        assert field in [e["field"] for e in problem["errors"]], problem
-    return problem
 
 
 def cursor_for(raw: str) -> str:
