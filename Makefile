@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint typecheck clean
+.PHONY: run test install lint typecheck clean bench-screening
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,15 @@ test: install lint typecheck
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check app tests migrations
-	$(BIN)/ruff format --check app tests migrations
+	$(BIN)/ruff check app tests migrations bench
+	$(BIN)/ruff format --check app tests migrations bench
 
 typecheck: install
 	$(BIN)/mypy
+
+# Precision/recall of screening on the held-out set, and its speed; writes bench/RESULTS.md.
+bench-screening: install
+	$(BIN)/python -m bench.screening
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -95,7 +95,8 @@ def _set_role(pseudonym: str, role_name: str) -> None:
         except AppError as exc:
             raise click.ClickException(exc.message) from None
         session.commit()
-        click.echo(f"{account.pseudonym} is now a {role_name}.")
+        article = "an" if role_name[0] in "aeiou" else "a"
+        click.echo(f"{account.pseudonym} is now {article} {role_name}.")
 
 
 @moderator.command("add")
@@ -108,6 +109,25 @@ def moderator_add(pseudonym: str) -> None:
 @moderator.command("remove")
 @click.argument("pseudonym")
 def moderator_remove(pseudonym: str) -> None:
+    """Make PSEUDONYM an ordinary member again."""
+    _set_role(pseudonym, "member")
+
+
+@main.group()
+def admin() -> None:
+    """Grant or withdraw the admin role."""
+
+
+@admin.command("add")
+@click.argument("pseudonym")
+def admin_add(pseudonym: str) -> None:
+    """Make PSEUDONYM an admin."""
+    _set_role(pseudonym, "admin")
+
+
+@admin.command("remove")
+@click.argument("pseudonym")
+def admin_remove(pseudonym: str) -> None:
     """Make PSEUDONYM an ordinary member again."""
     _set_role(pseudonym, "member")
 

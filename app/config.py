@@ -32,6 +32,15 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(default=60 * 24 * 7, ge=1)
     session_lifetime_days: int = Field(default=30, ge=1)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    # A post that signals crisis waits for a moderator unless this is turned off; either way
+    # its author sees help-now resources and the post tops the queue.
+    crisis_posts_held: bool = True
+    # Distinct members reporting one post before it is hidden pending review.
+    report_hide_threshold: int = Field(default=3, ge=1)
+    # A moderator's claim on a queue item lapses after this long.
+    claim_minutes: int = Field(default=15, ge=1)
+    # A TOML file of help-now resources for this deployment (default: an international list).
+    help_resources_file: Path | None = None
 
     @field_validator("secret_key")
     @classmethod

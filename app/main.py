@@ -11,7 +11,11 @@ from app.circles import api as circles_api
 from app.circles import pages as circles_pages
 from app.config import get_settings
 from app.db import SessionDep
+from app.help import pages as help_pages
+from app.help import service as help_now
 from app.middleware import BodyLimit, SecurityHeaders
+from app.moderation import api as moderation_api
+from app.moderation import pages as moderation_pages
 from app.reactions import api as reactions_api
 from app.reactions import pages as reactions_pages
 from app.stories import api as stories_api
@@ -43,6 +47,8 @@ def _health(session: SessionDep) -> dict[str, str]:
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    # Read now: a broken help-now file must stop start-up, not fail on someone's crisis post.
+    help_now.resources()
     app = FastAPI(
         title="Kindred",
         version="1",
@@ -52,10 +58,17 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     api = APIRouter(prefix="/api/v1", responses=API_ERRORS)
-    for module in (accounts_api, circles_api, stories_api, reactions_api):
+    for module in (accounts_api, circles_api, stories_api, reactions_api, moderation_api):
         api.include_router(module.router)
     app.include_router(api)
-    for pages in (circles_pages, stories_pages, reactions_pages, accounts_pages):
+    for pages in (
+        circles_pages,
+        stories_pages,
+        reactions_pages,
+        accounts_pages,
+        help_pages,
+        moderation_pages,
+    ):
         app.include_router(pages.router)
     app.add_api_route("/healthz", _health, methods=["GET"], include_in_schema=True, tags=["ops"])
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")

@@ -2,7 +2,22 @@
 
 from app.accounts.models import Account, AuthSession, RecoveryCode
 from app.circles.models import Circle
+from app.moderation.models import Appeal, AuditEntry, CaseReason, ModerationCase, Report, Sanction
 from app.reactions.models import Reaction
 from app.stories.models import Post, PostRevision
 
-__all__ = ["Account", "AuthSession", "Circle", "Post", "PostRevision", "Reaction", "RecoveryCode"]
+__all__ = [
+    "Account",
+    "Appeal",
+    "AuditEntry",
+    "AuthSession",
+    "CaseReason",
+    "Circle",
+    "ModerationCase",
+    "Post",
+    "PostRevision",
+    "Reaction",
+    "RecoveryCode",
+    "Report",
+    "Sanction",
+]

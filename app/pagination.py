@@ -1,4 +1,4 @@
-"""Keyset pagination: opaque cursors over descending ids, never OFFSET."""
+"""Keyset pagination: opaque cursors over the sort key of the last item, never OFFSET."""
 
 import base64
 from typing import Annotated, Generic, TypeVar
@@ -19,23 +19,37 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None
 
 
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"k1:{last_id}".encode()).decode().rstrip("=")
+def encode_key(*values: int) -> str:
+    raw = "k1:" + ":".join(str(v) for v in values)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> int | None:
+def decode_key(cursor: str | None, size: int) -> tuple[int, ...] | None:
+    """The key a cursor carries, checked to be one this server could have given out."""
     if not cursor:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, value = raw.partition(":")
-        if prefix != "k1" or not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        prefix, *parts = raw.split(":")
+        if prefix != "k1" or len(parts) != size or not all(p.isdigit() for p in parts):
             raise ValueError(raw)
-        return int(value)
+        values = tuple(int(p) for p in parts)
+        if not 0 < values[-1] <= MAX_ID or any(v > MAX_ID for v in values):
+            raise ValueError(raw)
+        return values
     except ValueError:
         raise Invalid(
             [{"field": "cursor", "message": "This cursor is not one we gave out."}]
         ) from None
+
+
+def encode_cursor(last_id: int) -> str:
+    return encode_key(last_id)
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    key = decode_key(cursor, 1)
+    return key[0] if key else None
 
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")]

@@ -96,6 +96,17 @@ def _finish(request: Request, response: Response) -> Response:
     return response
 
 
+# Confirmations after a redirect: the address names one of these, never free text.
+NOTICES = {
+    "reported": "Thank you. A moderator will look at that post.",
+    "appealed": "Your appeal is with the moderators. A different moderator will decide it.",
+    "held": "Your post is waiting for a moderator before others can see it.",
+    "decided": "Decision saved.",
+    "claimed": "You have claimed this item for the next few minutes.",
+    "sanctioned": "Saved to the member's record.",
+}
+
+
 def render(
     request: Request,
     name: str,
@@ -104,7 +115,11 @@ def render(
     status: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    ctx = {"viewer": getattr(request.state, "viewer", None), "csrf_token": csrf_token(request)}
+    ctx = {
+        "viewer": getattr(request.state, "viewer", None),
+        "csrf_token": csrf_token(request),
+        "notice": NOTICES.get(request.query_params.get("notice", "")),
+    }
     ctx.update(context or {})
     response = templates.TemplateResponse(request, name, ctx, status_code=status, headers=headers)
     return _finish(request, response)
@@ -141,7 +156,13 @@ def validate_form(schema: type[M], data: dict[str, Any]) -> tuple[M | None, dict
 
 
 def form_errors(exc: AppError, default_field: str = "form") -> dict[str, str]:
-    """A service's refusal, shown beside the field it concerns."""
+    """A service's refusal, shown beside the field it concerns.
+
+    Not allowed or not found is nothing the person can fix in this form: that goes to the
+    error page instead (a suspended member, a post that has gone).
+    """
+    if exc.status in (403, 404):
+        raise exc
     if isinstance(exc, Invalid):
         return {e["field"]: e["message"] for e in exc.errors}
     return {default_field: exc.message}

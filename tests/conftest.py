@@ -17,6 +17,7 @@ os.environ.setdefault("KINDRED_SECRET_KEY", secrets.token_urlsafe(48))
 os.environ["KINDRED_RATE_LIMITS"] = "off"
 os.environ["KINDRED_PREMODERATE_FIRST_POSTS"] = "0"
 
+from app.config import Settings, get_settings
 from app.db import get_session, make_engine
 from app.main import create_app
 
@@ -119,6 +120,21 @@ def app(db: Session):  # type: ignore[no-untyped-def]
 def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     with TestClient(app, base_url="http://testserver") as test_client:
         yield test_client
+
+
+@pytest.fixture
+def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The app's settings, changeable for one test: `settings.premoderate_first_posts = 1`."""
+    current = get_settings()
+
+    class Override:
+        def __setattr__(self, name: str, value: object) -> None:
+            monkeypatch.setattr(current, name, value)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(current, name)
+
+    return Override()  # type: ignore[return-value]
 
 
 class QueryCounter:

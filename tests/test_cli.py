@@ -73,6 +73,17 @@ def test_moderators_are_granted_and_withdrawn_by_pseudonym(kindred):
     assert role == Role.member
 
 
+def test_admins_are_granted_by_the_cli_too(kindred):
+    kindred("db", "upgrade")
+    kindred("demo-data")
+    assert "is now an admin" in kindred("admin", "add", "GentleFern07").stdout
+    engine = create_engine(kindred.url)
+    with engine.connect() as conn:
+        query = select(Account.role).where(Account.pseudonym == "GentleFern07")
+        assert conn.execute(query).scalar_one() == Role.admin
+    engine.dispose()
+
+
 def test_an_unknown_pseudonym_is_a_clear_cli_error(kindred):
     kindred("db", "upgrade")
     result = kindred("moderator", "add", "NobodyHere", check=False)

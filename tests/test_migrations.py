@@ -39,3 +39,43 @@ def test_every_migration_downgrades_and_upgrades_again(empty_engine):
     with empty_engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
     assert {"account", "post", "reaction"} <= set(inspect(empty_engine).get_table_names())
+
+
+def test_upgrading_a_populated_database_keeps_every_row(empty_engine):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    with empty_engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0001")
+        now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+        connection.execute(
+            text(
+                "INSERT INTO account"
+                " (id, pseudonym, pseudonym_key, password_hash, role, created_at)"
+                " VALUES (1, 'Fern', 'fern', 'x', 'member', :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO circle (id, slug, name, description, position)"
+                " VALUES (1, 'anxiety', 'Anxiety', '', 0)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO post (id, story_id, parent_id, depth, circle_id, author_id,"
+                " is_anonymous, title, body, body_html, excerpt, is_coping_tip, status, created_at)"
+                " VALUES (1, NULL, NULL, 0, 1, 1, false, 'T', 'kept words', '<p>kept words</p>',"
+                " 'kept words', false, 'published', :now)"
+            ),
+            {"now": now},
+        )
+        command.upgrade(alembic_config(connection), "head")
+        row = connection.execute(
+            text("SELECT body, status, removed_at, screening FROM post WHERE id = 1")
+        ).one()
+        account = connection.execute(text("SELECT suspended_until FROM account")).one()
+    assert tuple(row) == ("kept words", "published", None, None)
+    assert account.suspended_until is None

@@ -25,6 +25,8 @@ class Account(Base):
         Enum(Role, native_enum=False, length=16, validate_strings=True), default=Role.member
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set while a suspension runs (history lives in moderation's Sanction rows).
+    suspended_until: Mapped[datetime | None]
 
 
 class RecoveryCode(Base):

@@ -8,8 +8,9 @@ from app.accounts import service
 from app.accounts.deps import PageMember, PageViewer, page_viewer
 from app.accounts.schemas import AccountCreate, AccountDelete, AccountRecover, SessionCreate
 from app.config import get_settings
-from app.db import SessionDep
+from app.db import SessionDep, utcnow
 from app.errors import AppError
+from app.moderation import service as moderation
 from app.stories import service as stories
 from app.web import (
     SESSION_COOKIE,
@@ -190,8 +191,13 @@ def recover(
 
 @router.get("/me", name="accounts.me")
 def me(request: Request, member: PageMember, session: SessionDep) -> Response:
-    posts = stories.list_own_posts(session, author=member)
-    return render(request, "accounts/me.html", {"posts": posts})
+    context = {
+        "posts": stories.list_own_posts(session, author=member),
+        "appeals": moderation.appeals_of(session, author=member),
+        "sanctions": moderation.sanctions_of(session, account_id=member.id),
+        "now": utcnow(),
+    }
+    return render(request, "accounts/me.html", context)
 
 
 @router.get("/me/export", name="accounts.export")

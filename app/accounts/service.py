@@ -16,6 +16,7 @@ from app.accounts.models import Account, AuthSession, RecoveryCode, Role
 from app.config import get_settings
 from app.db import utcnow
 from app.errors import AppError, Conflict, NotFound
+from app.moderation.models import Appeal, Report, Sanction
 from app.reactions.models import Reaction
 from app.stories import service as stories
 from app.stories.models import Post, PostRevision
@@ -318,6 +319,53 @@ def export_account(session: Session, *, account: Account) -> dict[str, Any]:
             for s in sessions
         ],
         "recovery_codes": {"total": len(codes), "unused": sum(c.used_at is None for c in codes)},
+        **_moderation_record(session, account=account),
+    }
+
+
+def _moderation_record(session: Session, *, account: Account) -> dict[str, Any]:
+    """Reports the member filed, their appeals, and warnings or suspensions they received."""
+    reports = session.scalars(
+        select(Report).where(Report.reporter_id == account.id).order_by(Report.id)
+    ).all()
+    appeals = session.scalars(
+        select(Appeal)
+        .join(Post, Post.id == Appeal.post_id)
+        .where(Post.author_id == account.id)
+        .order_by(Appeal.id)
+    ).all()
+    sanctions = session.scalars(
+        select(Sanction).where(Sanction.account_id == account.id).order_by(Sanction.id)
+    ).all()
+    return {
+        "reports": [
+            {
+                "post_id": r.post_id,
+                "reason": r.reason.value,
+                "details": r.details,
+                "at": r.created_at.isoformat(),
+            }
+            for r in reports
+        ],
+        "appeals": [
+            {
+                "post_id": a.post_id,
+                "text": a.text,
+                "outcome": a.outcome,
+                "at": a.created_at.isoformat(),
+            }
+            for a in appeals
+        ],
+        "moderation": [
+            {
+                "kind": x.kind,
+                "reason": x.reason,
+                "until": x.until.isoformat() if x.until else None,
+                "at": x.created_at.isoformat(),
+            }
+            for x in sanctions
+        ],
+        "suspended_until": account.suspended_until.isoformat() if account.suspended_until else None,
     }
 
 
@@ -327,11 +375,15 @@ def delete_account(session: Session, *, account: Account, content: str) -> None:
     for post in posts:
         if content == "erase":
             stories.erase_post(session, post=post)
+            # The appeal's words were the member's too; its outcome stays for the audit.
+            session.execute(update(Appeal).where(Appeal.post_id == post.id).values(text=""))
         else:
             session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
             post.is_anonymous = True
         post.author_id = None
     session.execute(delete(Reaction).where(Reaction.account_id == account.id))
+    # Reports still count toward their case, but no longer say who filed them.
+    session.execute(update(Report).where(Report.reporter_id == account.id).values(reporter_id=None))
     session.execute(delete(AuthSession).where(AuthSession.account_id == account.id))
     session.execute(delete(RecoveryCode).where(RecoveryCode.account_id == account.id))
     session.flush()

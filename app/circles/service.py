@@ -33,3 +33,9 @@ def ensure_circle(
 
 def slug_of(session: Session, *, circle_id: int) -> str:
     return session.get_one(Circle, circle_id).slug
+
+
+def slugs_of(session: Session, *, circle_ids: set[int]) -> dict[int, str]:
+    return dict(
+        session.execute(select(Circle.id, Circle.slug).where(Circle.id.in_(circle_ids))).all()
+    )

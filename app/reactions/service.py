@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Account
+from app.moderation import cases as moderation
 from app.reactions.models import Reaction, ReactionKind
 from app.stories.models import Post
 
@@ -40,6 +41,18 @@ def tally_story(
     return counts, mine
 
 
+def tally_posts(session: Session, *, post_ids: list[int]) -> Tally:
+    counts: Tally = defaultdict(empty_counts)
+    rows = session.execute(
+        select(Reaction.post_id, Reaction.kind, func.count())
+        .where(Reaction.post_id.in_(post_ids))
+        .group_by(Reaction.post_id, Reaction.kind)
+    )
+    for post_id, kind, n in rows:
+        counts[post_id][kind] = n
+    return counts
+
+
 def counts_for(session: Session, *, post_id: int) -> dict[ReactionKind, int]:
     counts = empty_counts()
     rows = session.execute(
@@ -54,6 +67,7 @@ def counts_for(session: Session, *, post_id: int) -> dict[ReactionKind, int]:
 
 def react(session: Session, *, member: Account, post: Post, kind: ReactionKind) -> None:
     """One reaction of each kind per member per post; reacting twice changes nothing."""
+    moderation.require_active(member)
     if has_reacted(session, member=member, post=post, kind=kind):
         return
     try:
@@ -65,6 +79,7 @@ def react(session: Session, *, member: Account, post: Post, kind: ReactionKind) 
 
 
 def unreact(session: Session, *, member: Account, post: Post, kind: ReactionKind) -> None:
+    moderation.require_active(member)
     session.execute(
         delete(Reaction).where(
             Reaction.post_id == post.id, Reaction.account_id == member.id, Reaction.kind == kind

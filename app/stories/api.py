@@ -1,3 +1,4 @@
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Query, Response
@@ -6,8 +7,8 @@ from app.accounts.deps import CurrentMember, OptionalMember
 from app.accounts.models import Account
 from app.circles import service as circles
 from app.db import SessionDep
+from app.help import service as help_now
 from app.pagination import Cursor, Limit, Page
-from app.reactions import service as reactions
 from app.stories import service
 from app.stories.deps import PostId
 from app.stories.models import Post
@@ -15,83 +16,24 @@ from app.stories.schemas import (
     PostUpdate,
     ReplyCreate,
     ReplyRead,
+    ScreenRequest,
+    ScreenResult,
     StoryCreate,
     StoryPostRead,
     StoryRead,
     StorySummary,
+    post_read,
+    reply_read,
+    story_read,
+    summary_read,
 )
-from app.stories.service import Node, StoryListing
 
 router = APIRouter(tags=["stories"])
 
-# An id past the 64-bit range names no post: 404 like any unknown id, not a driver error.
-
-
-def _post_fields(node: Node, viewer: Account | None) -> dict[str, Any]:
-    post, visible = node.post, node.visible
-    return {
-        "id": post.id,
-        "story_id": post.story_id,
-        "status": post.status.value,
-        "body": post.body if visible else "",
-        "body_html": post.body_html if visible else "",
-        "author": _author(post) if visible else None,
-        "anonymous": post.is_anonymous,
-        "mine": service.is_author(post, viewer),
-        "deleted": post.deleted_at is not None,
-        "created_at": post.created_at,
-        "edited_at": post.edited_at,
-        "reactions": node.reactions,
-        "my_reactions": sorted(node.my_reactions),
-    }
-
-
-def _author(post: Post) -> dict[str, str] | None:
-    if post.is_anonymous or post.author is None:
-        return None
-    return {"pseudonym": post.author.pseudonym}
-
-
-def story_fields(node: Node, circle_slug: str, viewer: Account | None) -> dict[str, Any]:
-    visible = node.visible
-    return _post_fields(node, viewer) | {
-        "title": node.post.title if visible else None,
-        "circle": circle_slug,
-        "content_warning": node.post.content_warning if visible else None,
-    }
-
-
-def reply_fields(node: Node, viewer: Account | None) -> dict[str, Any]:
-    return _post_fields(node, viewer) | {
-        "parent_id": node.post.parent_id,
-        "depth": node.post.depth,
-        "coping_tip": node.post.is_coping_tip,
-        "children": [reply_fields(c, viewer) for c in node.children],
-    }
-
 
 def _single(session: SessionDep, post: Post, viewer: Account) -> dict[str, Any]:
-    node = Node(
-        post, service.can_see(post, viewer), reactions.counts_for(session, post_id=post.id), set()
-    )
-    if post.is_story:
-        slug = circles.slug_of(session, circle_id=post.circle_id)
-        return story_fields(node, slug, viewer)
-    return reply_fields(node, viewer)
-
-
-def summary(item: StoryListing) -> dict[str, Any]:
-    story = item.story
-    return {
-        "id": story.id,
-        "title": story.title,
-        "circle": item.circle_slug,
-        "author": _author(story),
-        "content_warning": story.content_warning,
-        "excerpt": None if story.content_warning else story.excerpt,
-        "reply_count": item.reply_count,
-        "created_at": story.created_at,
-    }
+    node, slug = service.nodes_for(session, posts=[post], viewer=viewer)[0]
+    return post_read(node, slug, viewer)
 
 
 @router.get("/stories", response_model=Page[StorySummary])
@@ -104,7 +46,7 @@ def list_stories(
     """Published stories, newest first."""
     found = circles.get_circle(session, circle) if circle is not None else None
     items, next_cursor = service.list_stories(session, circle=found, limit=limit, cursor=cursor)
-    return {"items": [summary(i) for i in items], "next_cursor": next_cursor}
+    return {"items": [summary_read(i) for i in items], "next_cursor": next_cursor}
 
 
 @router.post("/stories", status_code=201, response_model=StoryPostRead)
@@ -127,8 +69,8 @@ def publish_story(body: StoryCreate, member: CurrentMember, session: SessionDep)
 def get_story(story_id: PostId, session: SessionDep, viewer: OptionalMember) -> dict[str, Any]:
     """A story with its whole reply tree, oldest reply first."""
     thread = service.get_thread(session, story_id=story_id, viewer=viewer)
-    return story_fields(thread.story, thread.circle.slug, viewer) | {
-        "replies": [reply_fields(r, viewer) for r in thread.replies]
+    return story_read(thread.story, thread.circle.slug, viewer) | {
+        "replies": [reply_read(r, viewer) for r in thread.replies]
     }
 
 
@@ -168,3 +110,13 @@ def delete_post(post_id: PostId, member: CurrentMember, session: SessionDep) -> 
     service.delete_post(session, actor=member, post_id=post_id)
     session.commit()
     return Response(status_code=204)
+
+
+@router.post("/screen", response_model=ScreenResult)
+def screen_text(body: ScreenRequest) -> dict[str, Any]:
+    """Preview what screening finds in a draft: stigma, crisis, personal details. Stores nothing."""
+    screened = service.screen_fields(text=body.text)
+    result = screened.report(held=False) | {"redacted_text": screened.fields["text"] or ""}
+    if screened.crisis:
+        result["help"] = [asdict(r) for r in help_now.resources()]
+    return result

@@ -1,7 +1,8 @@
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Account
@@ -41,6 +42,11 @@ class Post(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    removed_at: Mapped[datetime | None]
+    # Shown to the author: the moderator's reason for removing the post.
+    removal_reason: Mapped[str | None] = mapped_column(Text)
+    # What screening found when the text was written (stigma, crisis, redactions, held).
+    screening: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     author: Mapped[Account | None] = relationship(lazy="raise")
 

@@ -8,8 +8,11 @@ from app.accounts.models import Account
 from app.circles import service as circles
 from app.db import MAX_ID, SessionDep
 from app.errors import AppError
+from app.help import service as help_now
+from app.moderation import cases as moderation
 from app.stories import service
 from app.stories.deps import PostId
+from app.stories.models import Post, PostStatus
 from app.stories.schemas import PostUpdate, ReplyCreate, StoryCreate
 from app.web import CsrfChecked, form_errors, path_for, redirect, render, validate_form
 
@@ -22,6 +25,20 @@ def _checked(value: str) -> bool:
     return value in {"on", "true", "1", "yes"}
 
 
+def _needs_a_look(screened: service.Screened, intent: str, acknowledged: str) -> bool:
+    """Show the draft back first when asked to, or when its wording may hurt and the author
+    has not yet seen why: the nudge before posting, without JavaScript."""
+    return intent == "preview" or (bool(screened.stigma) and acknowledged != "yes")
+
+
+def _after_post(request: Request, post: Post) -> str:
+    url = _story_url(request, post.story_id or post.id, post.id)
+    if post.status == PostStatus.pending:
+        path, _, anchor = url.partition("#")
+        url = f"{path}?notice=held" + (f"#{anchor}" if anchor else "")
+    return url
+
+
 def _story_url(request: Request, story_id: int, post_id: int | None = None) -> str:
     url = str(path_for(request, "stories.detail", story_id=story_id))
     return f"{url}#reply-{post_id}" if post_id and post_id != story_id else url
@@ -31,13 +48,24 @@ def _story_url(request: Request, story_id: int, post_id: int | None = None) -> s
 def new_story(
     request: Request, member: PageMember, session: SessionDep, circle: str | None = None
 ) -> Response:
+    moderation.require_active(member)
     return _compose(request, session, {"circle": circle or ""}, {})
 
 
 def _compose(
-    request: Request, session: SessionDep, form: dict[str, Any], errors: dict[str, str]
+    request: Request,
+    session: SessionDep,
+    form: dict[str, Any],
+    errors: dict[str, str],
+    screened: service.Screened | None = None,
 ) -> Response:
-    context = {"circles": circles.list_circles(session), "form": form, "errors": errors}
+    context = {
+        "circles": circles.list_circles(session),
+        "form": form,
+        "errors": errors,
+        "screened": screened,
+        "resources": help_now.resources(),
+    }
     return render(request, "stories/new.html", context, status=422 if errors else 200)
 
 
@@ -52,6 +80,8 @@ def create_story(
     body: FormText = "",
     content_warning: FormText = "",
     anonymous: FormText = "",
+    intent: FormText = "",
+    acknowledged: FormText = "",
 ) -> Response:
     form = {
         "circle": circle,
@@ -62,6 +92,11 @@ def create_story(
     }
     data, errors = validate_form(StoryCreate, form | {"content_warning": content_warning or None})
     if data is not None:
+        screened = service.screen_fields(
+            title=data.title, content_warning=data.content_warning, body=data.body
+        )
+        if _needs_a_look(screened, intent, acknowledged):
+            return _compose(request, session, form, {}, screened)
         try:
             story = service.publish_story(
                 session,
@@ -73,7 +108,7 @@ def create_story(
                 anonymous=data.anonymous,
             )
             session.commit()
-            return redirect(_story_url(request, story.id))
+            return redirect(_after_post(request, story))
         except AppError as exc:
             session.rollback()
             errors = form_errors(exc)
@@ -83,11 +118,15 @@ def create_story(
 @router.get("/stories/{story_id}", name="stories.detail")
 def detail(request: Request, story_id: PostId, session: SessionDep, viewer: PageViewer) -> Response:
     thread = service.get_thread(session, story_id=story_id, viewer=viewer)
-    return render(
-        request,
-        "stories/detail.html",
-        {"thread": thread, "form": {}, "errors": {}, "max_depth": service.MAX_REPLY_DEPTH},
-    )
+    context = {
+        "thread": thread,
+        "form": {},
+        "errors": {},
+        "max_depth": service.MAX_REPLY_DEPTH,
+        # An author whose words here signalled crisis sees help-now first, every visit.
+        "resources": help_now.resources() if service.signals_crisis(thread, viewer) else None,
+    }
+    return render(request, "stories/detail.html", context)
 
 
 @router.get("/stories/{story_id}/reply", name="stories.reply_form")
@@ -98,6 +137,7 @@ def reply_form(
     session: SessionDep,
     parent_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
+    moderation.require_active(member)
     return _reply_page(request, session, member, story_id, {"parent_id": parent_id}, {})
 
 
@@ -108,6 +148,7 @@ def _reply_page(
     story_id: int,
     form: dict[str, Any],
     errors: dict[str, str],
+    screened: service.Screened | None = None,
 ) -> Response:
     story = service.get_story_post(session, story_id=story_id, viewer=member)
     parent = story
@@ -119,6 +160,8 @@ def _reply_page(
         "parent_visible": service.can_see(parent, member),
         "form": form,
         "errors": errors,
+        "screened": screened,
+        "resources": help_now.resources(),
     }
     return render(request, "stories/reply.html", context, status=422 if errors else 200)
 
@@ -134,6 +177,8 @@ def reply(
     parent_id: FormText = "",
     coping_tip: FormText = "",
     anonymous: FormText = "",
+    intent: FormText = "",
+    acknowledged: FormText = "",
 ) -> Response:
     form = {
         "body": body,
@@ -143,6 +188,9 @@ def reply(
     }
     data, errors = validate_form(ReplyCreate, form)
     if data is not None:
+        screened = service.screen_fields(body=data.body)
+        if _needs_a_look(screened, intent, acknowledged):
+            return _reply_page(request, session, member, story_id, form, {}, screened)
         try:
             post = service.reply_to_story(
                 session,
@@ -154,7 +202,7 @@ def reply(
                 anonymous=data.anonymous,
             )
             session.commit()
-            return redirect(_story_url(request, story_id, post.id))
+            return redirect(_after_post(request, post))
         except AppError as exc:
             session.rollback()
             errors = form_errors(exc, "body")
@@ -167,9 +215,27 @@ def reply(
 def edit_form(
     request: Request, post_id: PostId, member: PageMember, session: SessionDep
 ) -> Response:
+    moderation.require_active(member)
     post = service.get_own_post(session, post_id=post_id, actor=member)
     form = {"title": post.title, "body": post.body, "content_warning": post.content_warning or ""}
-    return render(request, "stories/edit.html", {"post": post, "form": form, "errors": {}})
+    return _edit_page(request, post, form, {})
+
+
+def _edit_page(
+    request: Request,
+    post: Post,
+    form: dict[str, Any],
+    errors: dict[str, str],
+    screened: service.Screened | None = None,
+) -> Response:
+    context = {
+        "post": post,
+        "form": form,
+        "errors": errors,
+        "screened": screened,
+        "resources": help_now.resources(),
+    }
+    return render(request, "stories/edit.html", context, status=422 if errors else 200)
 
 
 @router.post("/posts/{post_id}/edit", name="stories.edit")
@@ -182,6 +248,8 @@ def edit(
     body: FormText = "",
     title: FormText = "",
     content_warning: FormText = "",
+    intent: FormText = "",
+    acknowledged: FormText = "",
 ) -> Response:
     post = service.get_own_post(session, post_id=post_id, actor=member)
     form = {"body": body, "title": title, "content_warning": content_warning}
@@ -190,18 +258,18 @@ def edit(
         fields |= {"title": title, "content_warning": content_warning or None}
     data, errors = validate_form(PostUpdate, fields)
     if data is not None:
+        changes = data.model_dump(exclude_unset=True)
+        screened = service.screen_fields(**changes)
+        if _needs_a_look(screened, intent, acknowledged):
+            return _edit_page(request, post, form, {}, screened)
         try:
-            service.edit_post(
-                session, actor=member, post_id=post_id, changes=data.model_dump(exclude_unset=True)
-            )
+            edited = service.edit_post(session, actor=member, post_id=post_id, changes=changes)
             session.commit()
-            return redirect(_story_url(request, post.story_id or post.id, post.id))
+            return redirect(_after_post(request, edited))
         except AppError as exc:
             session.rollback()
             errors = form_errors(exc, "body")
-    return render(
-        request, "stories/edit.html", {"post": post, "form": form, "errors": errors}, status=422
-    )
+    return _edit_page(request, post, form, errors)
 
 
 @router.get("/posts/{post_id}/delete", name="stories.delete_form")

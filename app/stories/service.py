@@ -1,18 +1,22 @@
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Select, and_, delete, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from app.accounts.models import Account, Role
+from app.accounts.models import Account
 from app.circles import service as circles
 from app.circles.models import Circle
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.moderation import cases as moderation
 from app.pagination import decode_cursor, encode_cursor
 from app.reactions import service as reactions
 from app.reactions.models import ReactionKind
 from app.safety import sanitize
+from app.safety.screen import screen
 from app.stories.models import Post, PostRevision, PostStatus
 from app.stories.schemas import REPLY_BODY_MAX
 
@@ -44,10 +48,6 @@ class StoryListing:
     reply_count: int
 
 
-def is_staff(viewer: Account | None) -> bool:
-    return viewer is not None and viewer.role in (Role.moderator, Role.admin)
-
-
 def is_author(post: Post, viewer: Account | None) -> bool:
     return viewer is not None and post.author_id == viewer.id
 
@@ -58,9 +58,13 @@ def can_see(post: Post, viewer: Account | None) -> bool:
         return False
     if post.status == PostStatus.published:
         return True
-    if post.status == PostStatus.pending:
-        return is_author(post, viewer) or is_staff(viewer)
-    return False
+    # Pending and removed posts: their author, and the moderators who decide on them.
+    return is_author(post, viewer) or moderation.is_staff(viewer)
+
+
+def is_gone(post: Post) -> bool:
+    """Deleted by its author or removed by a moderator: no new replies, reactions or reports."""
+    return post.deleted_at is not None or post.status == PostStatus.removed
 
 
 def _exists_for(post: Post, viewer: Account | None) -> bool:
@@ -70,6 +74,69 @@ def _exists_for(post: Post, viewer: Account | None) -> bool:
 
 def _render(body: str) -> tuple[str, str]:
     return sanitize.render_markdown(body), sanitize.plain_text(body)
+
+
+@dataclass
+class Screened:
+    """Fields as they will be stored (personal details redacted) and what screening found."""
+
+    fields: dict[str, str | None]
+    stigma: list[dict[str, Any]]
+    crisis: bool
+    redactions: list[str]
+
+    def report(self, *, held: bool) -> dict[str, Any]:
+        return {
+            "stigma": self.stigma,
+            "crisis": self.crisis,
+            "pii_redacted": len(self.redactions),
+            "redactions": self.redactions,
+            "held_for_review": held,
+        }
+
+
+def screen_fields(**fields: str | None) -> Screened:
+    """Screen every text field; stigma offsets point into the field's text as it was sent."""
+    result = Screened({}, [], False, [])
+    for name, text in fields.items():
+        if text is None:
+            result.fields[name] = None
+            continue
+        found = screen(text)
+        result.fields[name] = found.redacted_text
+        result.crisis = result.crisis or found.is_crisis
+        result.redactions += [r.kind for r in found.redactions]
+        result.stigma += [
+            {
+                "field": name,
+                "term": m.term,
+                "start": m.start,
+                "end": m.end,
+                "suggestion": m.suggestion,
+                "explanation": m.explanation,
+            }
+            for m in found.stigma
+        ]
+    return result
+
+
+def _hold_if_needed(
+    session: Session, *, post: Post, author: Account, screened: Screened, new_post: bool
+) -> None:
+    """Crisis, stigmatising wording and a new member's first posts go to the moderators."""
+    reasons, held = moderation.hold_reasons(
+        session,
+        author=author,
+        crisis=screened.crisis,
+        stigma=bool(screened.stigma),
+        first_posts=new_post,
+    )
+    if held and post.status == PostStatus.published:
+        post.status = PostStatus.pending
+    post.screening = screened.report(held=post.status == PostStatus.pending)
+    if reasons:
+        moderation.open_case(session, post=post, reasons=reasons)
+    session.flush()
 
 
 def publish_story(
@@ -85,13 +152,16 @@ def publish_story(
     found = circles.find_circle(session, circle)
     if found is None:
         raise Invalid([{"field": "circle", "message": "Please choose one of the circles."}])
+    moderation.require_active(author)
+    screened = screen_fields(title=title, content_warning=content_warning, body=body)
+    body = screened.fields["body"] or ""
     body_html, excerpt = _render(body)
     story = Post(
         circle_id=found.id,
         author_id=author.id,
         is_anonymous=anonymous,
-        title=title,
-        content_warning=content_warning,
+        title=screened.fields["title"],
+        content_warning=screened.fields["content_warning"],
         body=body,
         body_html=body_html,
         excerpt=excerpt,
@@ -100,7 +170,7 @@ def publish_story(
     session.add(story)
     session.flush()
     story.story_id = story.id
-    session.flush()
+    _hold_if_needed(session, post=story, author=author, screened=screened, new_post=True)
     return story
 
 
@@ -132,8 +202,9 @@ def reply_to_story(
     coping_tip: bool,
     anonymous: bool,
 ) -> Post:
+    moderation.require_active(author)
     story = get_story_post(session, story_id=story_id, viewer=author)
-    if not can_see(story, author):
+    if is_gone(story):
         # A story its author deleted, or a moderator removed, takes no new replies.
         raise Conflict("This story is no longer open for replies.")
     parent = story
@@ -143,12 +214,14 @@ def reply_to_story(
             raise Invalid(
                 [{"field": "parent_id", "message": "That post is not part of this story."}]
             )
-    if not can_see(parent, author):
+    if is_gone(parent):
         raise Conflict("That post is no longer available, so it can't be answered.")
     if parent.depth >= MAX_REPLY_DEPTH:
         # The level above may be a post this member can't read (someone's pending reply, shown
         # to them as a placeholder); the answer still goes beside the post it answers.
         parent = session.get_one(Post, parent.parent_id or story.id)
+    screened = screen_fields(body=body)
+    body = screened.fields["body"] or ""
     body_html, excerpt = _render(body)
     reply = Post(
         story_id=story.id,
@@ -165,7 +238,17 @@ def reply_to_story(
     )
     session.add(reply)
     session.flush()
+    _hold_if_needed(session, post=reply, author=author, screened=screened, new_post=True)
     return reply
+
+
+def get_own_removed_post(session: Session, *, post_id: int, author: Account) -> Post:
+    post = get_post(session, post_id=post_id, viewer=author)
+    if not is_author(post, author):
+        raise Forbidden("Only the author of a post can appeal its removal.")
+    if post.status != PostStatus.removed:
+        raise Conflict("Only a post a moderator removed can be appealed.")
+    return post
 
 
 def get_own_post(session: Session, *, post_id: int, actor: Account) -> Post:
@@ -198,10 +281,15 @@ def edit_post(
         raise Invalid(
             [{"field": "body", "message": f"A reply can be at most {REPLY_BODY_MAX} characters."}]
         )
+    moderation.require_active(actor)
+    wanted = {
+        name: changes[name] for name in ("title", "content_warning", "body") if name in changes
+    }
+    screened = screen_fields(**wanted)
     new = {
-        "title": changes.get("title", post.title),
-        "content_warning": changes.get("content_warning", post.content_warning),
-        "body": changes.get("body") or post.body,
+        "title": screened.fields.get("title", post.title),
+        "content_warning": screened.fields.get("content_warning", post.content_warning),
+        "body": screened.fields.get("body") or post.body,
     }
     if new == {"title": post.title, "content_warning": post.content_warning, "body": post.body}:
         return post
@@ -220,7 +308,7 @@ def edit_post(
         post.body_html, post.excerpt = _render(post.body)
     post.title, post.content_warning = new["title"], new["content_warning"]
     post.edited_at = utcnow()
-    session.flush()
+    _hold_if_needed(session, post=post, author=actor, screened=screened, new_post=False)
     return post
 
 
@@ -283,6 +371,22 @@ def get_thread(session: Session, *, story_id: int, viewer: Account | None) -> Th
     return Thread(story=root, circle=circle, replies=root.children)
 
 
+def walk(nodes: list[Node]) -> Iterator[Node]:
+    for node in nodes:
+        yield node
+        yield from walk(node.children)
+
+
+def signals_crisis(thread: Thread, viewer: Account | None) -> bool:
+    """Whether something the viewer wrote in this thread signalled crisis."""
+    return any(
+        is_author(n.post, viewer)
+        and n.post.deleted_at is None
+        and (n.post.screening or {}).get("crisis")
+        for n in walk([thread.story])
+    )
+
+
 def _listing_query() -> Select[Post, str, int]:
     reply = aliased(Post)
     reply_count = (
@@ -321,8 +425,6 @@ def list_stories(
     query = _listing_query()
     if circle is not None:
         query = query.where(Post.circle_id == circle.id)
-    # A cursor past the 64-bit id range (19 digits allow it) is older than nothing: no filter,
-    # rather than a number the database driver refuses to bind.
     if (before := decode_cursor(cursor)) is not None:
         query = query.where(Post.id < before)
     rows = session.execute(query.order_by(Post.id.desc()).limit(limit + 1)).all()
@@ -331,9 +433,24 @@ def list_stories(
     return items, next_cursor
 
 
+def nodes_for(
+    session: Session, *, posts: list[Post], viewer: Account | None
+) -> list[tuple[Node, str]]:
+    """Posts outside a thread (one story, a queue page) with their counts: two queries."""
+    counts = reactions.tally_posts(session, post_ids=[p.id for p in posts])
+    slugs = circles.slugs_of(session, circle_ids={p.circle_id for p in posts})
+    return [
+        (
+            Node(p, can_see(p, viewer), counts.get(p.id) or reactions.empty_counts(), set()),
+            slugs[p.circle_id],
+        )
+        for p in posts
+    ]
+
+
 def get_reactable(session: Session, *, post_id: int, viewer: Account) -> Post:
     post = get_post(session, post_id=post_id, viewer=viewer)
-    if not can_see(post, viewer):
+    if is_gone(post):
         raise Conflict("This post is no longer available for reactions.")
     return post
 

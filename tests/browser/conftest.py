@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2 as httpx
@@ -36,8 +37,23 @@ def _chromium() -> str:
     return path
 
 
+@dataclass
+class LiveServer:
+    url: str
+    env: dict[str, str]
+    workdir: Path
+
+    def cli(self, *args: str) -> str:
+        """Run `kindred ARGS` against the live server's database, as an operator would."""
+        done = subprocess.run(
+            [sys.executable, "-m", "app", *args], cwd=self.workdir, env=self.env,
+            capture_output=True, text=True, check=True, timeout=60,
+        )  # fmt: skip
+        return done.stdout
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real `kindred` command, migrated and with demo data, on a free local port."""
     workdir = tmp_path_factory.mktemp("live")
     port = _free_port()
@@ -63,7 +79,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.1)
         else:
             raise RuntimeError((workdir / "server.log").read_text())
-        yield base
+        yield LiveServer(base, env, workdir)
     finally:
         server.terminate()
         server.wait(timeout=10)

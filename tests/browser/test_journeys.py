@@ -7,11 +7,12 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_member_joins_shares_a_story_replies_with_a_tip_and_reacts(live_server, page):
+    base = live_server.url
     external: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith(live_server) else external.append(r.url))
+    page.on("request", lambda r: None if r.url.startswith(base) else external.append(r.url))
     name = f"Fern{uuid.uuid4().hex[:6]}"
 
-    page.goto(live_server + "/")
+    page.goto(base + "/")
     page.get_by_role("link", name="Join", exact=True).click()
     page.get_by_label("Pseudonym").fill(name)
     page.get_by_label("Password", exact=True).fill("steady steps every day")

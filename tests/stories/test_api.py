@@ -1395,7 +1395,7 @@ def test_a_pending_reply_with_visible_answers_is_a_placeholder_for_others(
         assert placeholder["children"][0]["body"] == "visible answer"
 
 
-def test_a_removed_post_is_a_placeholder_without_body_for_everyone(
+def test_a_removed_post_is_a_placeholder_for_other_members_and_readers(
     client: TestClient,
     db: Session,
     member: Account,
@@ -1407,17 +1407,34 @@ def test_a_removed_post_is_a_placeholder_without_body_for_everyone(
     set_status(db, removed, PostStatus.removed)
     removed_story = make_story(db, author=member, title="Gone", body="gone words")
     set_status(db, removed_story, PostStatus.removed)
-    moderator = make_account(db, role=Role.moderator)
 
-    for headers in (auth, other_auth, {}, bearer(db, moderator)):
+    for headers in (other_auth, {}):
         [placeholder] = client.get(f"{API}/stories/{story.id}", headers=headers).json()["replies"]
         assert placeholder["id"] == removed.id
         assert placeholder["status"] == "removed"
         assert (placeholder["body"], placeholder["body_html"]) == ("", "")
         assert placeholder["author"] is None
+        assert "removal_reason" not in placeholder or placeholder["removal_reason"] is None
         gone = client.get(f"{API}/stories/{removed_story.id}", headers=headers).json()
         assert (gone["title"], gone["body"], gone["body_html"]) == (None, "", "")
         assert gone["status"] == "removed"
+
+
+def test_the_author_and_moderators_still_read_a_removed_post(
+    client: TestClient, db: Session, member: Account, auth: dict[str, str]
+) -> None:
+    story = make_story(db)
+    removed = make_reply(db, story=story, author=member, body="hurtful words")
+    set_status(db, removed, PostStatus.removed)
+    removed.removal_reason = "Please keep it kind."
+    db.flush()
+    moderator = make_account(db, role=Role.moderator)
+
+    for headers in (auth, bearer(db, moderator)):
+        [reply] = client.get(f"{API}/stories/{story.id}", headers=headers).json()["replies"]
+        assert reply["status"] == "removed"
+        assert reply["body"] == "hurtful words"
+        assert reply["removal_reason"] == "Please keep it kind."
 
 
 # --- contract -------------------------------------------------------------------------------

@@ -52,8 +52,9 @@ def revisions(db: Session, post: Post) -> list[PostRevision]:
         (PostStatus.pending, False, "author", True),
         (PostStatus.pending, False, "moderator", True),
         (PostStatus.pending, False, "admin", True),
-        (PostStatus.removed, False, "author", False),
-        (PostStatus.removed, False, "moderator", False),
+        # The author reads what was removed (and why, to appeal); moderators decide on it.
+        (PostStatus.removed, False, "author", True),
+        (PostStatus.removed, False, "moderator", True),
         (PostStatus.removed, False, "member", False),
         (PostStatus.published, True, "author", False),
         (PostStatus.published, True, "moderator", False),

@@ -1,0 +1,1 @@
+"""Help-now: crisis resources for this deployment, shown on their page and on the crisis path."""

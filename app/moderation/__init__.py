@@ -1,0 +1,1 @@
+"""Moderation: reports, a prioritised queue, decisions, sanctions, appeals, the audit log."""

@@ -1,0 +1,691 @@
+"""Crisis detection on post text, and the help-now resources shown when it fires.
+
+The rules live in data/crisis_rules.toml; this module is the engine that reads them. A rule's
+pattern finds a candidate, then the context around it decides: whose words they are (first
+person or someone else), whether they are negated, hypothetical, figurative, or about a time
+long past. Anything not clearly ruled out stays flagged: a missed crisis costs far more than a
+moderator glancing at a post that was fine.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from re import _constants, _parser  # type: ignore[attr-defined]
+from typing import Any
+
+KINDS = frozenset({"suicidal_intent", "self_harm", "plan_or_means", "goodbye", "immediate_danger"})
+_DATA = Path(__file__).parent / "data"
+RULES_FILE = _DATA / "crisis_rules.toml"
+RESOURCES_FILE = _DATA / "help_resources.toml"
+
+_SUBJECT_MODES = ("first", "explicit", "any")
+_SCOPES = ("clause", "sentence", "post")
+_CHECKS = frozenset({"negation", "hypothetical", "past"})
+_MACRO = re.compile(r"\{([a-z_]+)\}")
+# How far back to look for a subject or a negation; sentences can be unpunctuated walls.
+_WINDOW = 160
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisSignal:
+    kind: str
+    start: int
+    end: int
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class HelpResource:
+    name: str
+    contact: str
+    url: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    id: str
+    kind: str  # one of KINDS, or "topic": the kind of the author's own earlier words
+    parts: tuple[_Part, ...]
+    unless: re.Pattern[str] | None
+    unless_scope: str
+    requires: re.Pattern[str] | None  # must also appear somewhere in the post
+    requires_gates: tuple[_Gate, ...]
+    subject: str
+    checks: frozenset[str]
+    needs_topic: bool
+    is_topic: bool
+    topic_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    version: str
+    rules: tuple[_Rule, ...]
+    breaks: re.Pattern[str]  # groups "sentence", "contrast" and "clause"
+    negation: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    past: re.Pattern[str]
+    present: re.Pattern[str]
+    figurative: re.Pattern[str]
+    person: re.Pattern[str]
+
+
+# --- loading the rules -------------------------------------------------------------------------
+
+# Speed: a pattern is only run on a post that holds the whole words every one of its matches
+# must contain. Those words are read off the compiled pattern (so they cannot drift from the
+# rules) and checked against the post's set of words, which is built once. Of the word sets a
+# pattern requires, the three least likely in ordinary writing are used.
+# Words so common that a gate holding one is useless, and words common enough to rank last.
+_USELESS = frozenset(
+    [
+        "i", "a", "the", "to", "my", "it", "and", "of", "in", "is", "me", "you", "that", "for",
+        "on", "be", "so", "do", "at", "this", "was", "with", "have", "but", "not", "just", "all",
+        "like", "can", "im", "i'm", "i've", "i'll", "i'd", "are", "as", "if", "or", "no", "an",
+        "by", "we", "up", "go", "am", "he", "she", "they", "her", "him", "his", "them", "our",
+        "your", "it's", "get", "got",
+    ]
+)  # fmt: skip
+_COMMON = frozenset(
+    [
+        "had", "one", "out", "day", "has", "how", "man", "new", "now", "old", "see", "two", "way",
+        "who", "did", "its", "let", "put", "say", "too", "use", "will", "from", "know", "want",
+        "been", "good", "much", "some", "time", "very", "when", "come", "here", "long", "make",
+        "many", "more", "only", "over", "such", "take", "than", "well", "were", "what", "about",
+        "after", "again", "back", "could", "every", "feel", "going", "into", "life", "made", "most",
+        "need", "other", "right", "should", "still", "their", "there", "these", "think", "those",
+        "through", "where", "which", "while", "would", "really", "thing", "things", "because",
+        "before", "being", "down", "don", "even", "never", "people", "little", "tell", "told",
+        "ever", "also", "off", "own", "same", "went", "why", "doing", "done", "gonna", "wanna",
+        "today", "tonight", "night", "week", "work", "home", "last", "first", "next", "feeling",
+        "able", "year", "years", "don't", "can't", "didn't", "won't", "anymore",
+    ]
+)  # fmt: skip
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_C = _constants
+_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT)
+_Gate = frozenset[str]  # the post must contain at least one of these words
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    pattern: re.Pattern[str]
+    gates: tuple[_Gate, ...]
+    reach: int  # how far a match (and what it looks at) can reach from a gate word
+
+
+def _part(pattern: re.Pattern[str]) -> _Part:
+    parsed = _parser.parse(pattern.pattern)
+    return _Part(pattern, _gates_for(parsed), min(_width(parsed) + 20, 400))
+
+
+def _width(items: Any) -> int:
+    """The longest a match can be, counting look-arounds and allowing for long words."""
+    total = 0
+    for op, av in items:
+        if op in (_C.ASSERT, _C.ASSERT_NOT):
+            total += _width(av[1])
+        elif op is _C.BRANCH:
+            total += max(_width(alt) for alt in av[1])
+        elif op is _C.SUBPATTERN:
+            total += _width(av[-1])
+        elif op in _REPEATS:
+            body = _width(av[2])
+            # Unbounded: a run of whitespace counts as 4, a word as 24, anything else 3 times.
+            most = av[1] if av[1] != _C.MAXREPEAT else (4 if _edge(av[2], False, False) else 24)
+            total += body * max(av[0], most if body == 1 else min(most, 3))
+        elif op is not _C.AT:
+            total += 1
+    return total
+
+
+def _cost(gate: _Gate) -> int:
+    # Words of one or two letters are useless too: they hide inside others ("t" in "can;t").
+    return sum(1000 if w in _USELESS or len(w) < 3 else 30 if w in _COMMON else 1 for w in gate)
+
+
+def _gates(items: Any, left: bool, right: bool, carry: str = "") -> list[_Gate]:
+    """Word sets a match of `items` needs (each: one of its words appears as a whole word).
+
+    `left`/`right`: whether a word boundary surely comes just before/after the items; `carry`:
+    letters that come just before them, the start of a word the items finish.
+    """
+    gates: list[_Gate] = []
+    run: list[str] = list(carry)
+    bounded = left  # whether the current run started at a word boundary
+
+    def close(boundary: bool) -> None:
+        word = "".join(run)
+        whole = run and word[0].isalnum() and word[-1].isalnum() and _WORD.fullmatch(word)
+        if whole and bounded and boundary:
+            gates.append(frozenset({word}))
+        run.clear()
+
+    def either(alternatives: Any, right_here: bool) -> None:
+        # The compiler moves a shared start out of alternatives ("su(?:icide|cide)"); the run
+        # so far is carried into each of them so that whole words come out again.
+        chosen = []
+        for alt in alternatives:
+            options = _gates(alt, bounded, right_here, "".join(run))
+            if not options:
+                run.clear()
+                return
+            chosen.append(min(options, key=_cost))
+        run.clear()
+        gates.append(frozenset().union(*chosen))
+
+    items = _consuming(items)
+    for i, (op, av) in enumerate(items):
+        if not run:
+            bounded = _edge(items[:i], left, at_end=True)
+        if op is _C.LITERAL and (chr(av).isalnum() or chr(av) == "'"):
+            run.append(chr(av))
+            continue
+        right_here = _edge(items[i + 1 :], right, at_end=False)
+        if op is _C.BRANCH:
+            either(av[1], right_here)
+        elif op is _C.SUBPATTERN and not av[1]:  # no inline flags such as (?i)
+            either([av[-1]], right_here)
+        elif op in _REPEATS and av[0] == 0 and av[1] == 1:  # "x?" is "x" or nothing
+            either([av[2], []], right_here)
+        elif op in _REPEATS and av[0] >= 1 and not _edge([(op, av)], False, at_end=False):
+            either([av[2]], right_here and _edge(av[2], right_here, at_end=False))
+        else:
+            close(_edge(items[i:], right, at_end=False))
+    close(right)
+    return gates
+
+
+def _consuming(items: Any) -> list[Any]:
+    return [(op, av) for op, av in items if op not in (_C.ASSERT, _C.ASSERT_NOT)]  # zero-width
+
+
+def _edge(items: Any, outer: bool, at_end: bool) -> bool:
+    """Whether a word boundary surely sits at the end (or start) of what `items` match.
+
+    `outer`: whether one sits there when the items match nothing at all.
+    """
+    items = _consuming(items)
+    if not items:
+        return outer
+    op, av = items[-1] if at_end else items[0]
+    if_empty = _edge(items[:-1] if at_end else items[1:], outer, at_end)
+    if op is _C.AT:
+        return av in (_C.AT_BOUNDARY, _C.AT_BEGINNING, _C.AT_BEGINNING_STRING, _C.AT_END)
+    if op is _C.LITERAL:
+        return not (chr(av).isalnum() or chr(av) in "'_")
+    if op is _C.IN:
+        return all(
+            x in ((_C.CATEGORY, _C.CATEGORY_SPACE), (_C.CATEGORY, _C.CATEGORY_NOT_WORD))
+            or (x[0] is _C.LITERAL and not (chr(x[1]).isalnum() or chr(x[1]) in "'_"))
+            for x in av
+        )
+    if op is _C.BRANCH:
+        return all(_edge(alt, if_empty, at_end) for alt in av[1])
+    if op is _C.SUBPATTERN:
+        return _edge(av[-1], if_empty, at_end)
+    if op in _REPEATS:
+        once = _edge(av[2], if_empty, at_end)
+        return once if av[0] >= 1 else once and if_empty
+    return False
+
+
+def _gates_for(parsed: Any) -> tuple[_Gate, ...]:
+    found = {g for g in _gates(parsed, False, False) if _cost(g) < 1000}
+    return tuple(sorted(found, key=_cost)[:4])
+
+
+def _expand(source: str, macros: Mapping[str, str], where: str) -> str:
+    def macro(m: re.Match[str]) -> str:
+        if m.group(1) not in macros:
+            raise ValueError(f"{where}: unknown macro {{{m.group(1)}}}")
+        return macros[m.group(1)]
+
+    # A space in a rule means "any run of whitespace", so rules read like the words they match.
+    return _MACRO.sub(macro, source).replace(" ", r"\s+")
+
+
+def _compile_each(sources: Any, macros: Mapping[str, str], where: str) -> list[re.Pattern[str]]:
+    if isinstance(sources, str):
+        sources = [sources]
+    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources):
+        raise ValueError(f"{where}: expected a non-empty list of patterns")
+    compiled = []
+    for source in sources:
+        try:
+            compiled.append(re.compile(_expand(source, macros, where)))
+        except re.error as exc:
+            raise ValueError(f"{where}: bad pattern {source!r}: {exc}") from exc
+    return compiled
+
+
+def _compile(sources: Any, macros: Mapping[str, str], where: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern})" for p in _compile_each(sources, macros, where)))
+
+
+def _compile_rules(data: Mapping[str, Any]) -> _Rules:
+    macros: dict[str, str] = {}
+    for name, value in data.get("define", {}).items():
+        macros[name] = f"(?:{_expand(value, macros, f'define.{name}')})"
+    ctx = data.get("context")
+    if not isinstance(data.get("version"), str) or not isinstance(ctx, dict):
+        raise ValueError("crisis rules need a version string and a [context] table")
+    rules, seen = [], set()
+    for n, raw in enumerate(data.get("rule", [])):
+        rid = raw.get("id")
+        where = f"rule {rid or n}"
+        kind = raw.get("kind")
+        subject = raw.get("subject", "first")
+        scope = raw.get("unless_scope", "clause")
+        skip = set(raw.get("skip", []))
+        if not isinstance(rid, str) or rid in seen:
+            raise ValueError(f"{where}: missing or duplicate id")
+        if kind not in KINDS and not (kind == "topic" and raw.get("needs_topic")):
+            raise ValueError(f"{where}: unknown kind {kind!r}")
+        if subject not in _SUBJECT_MODES or scope not in _SCOPES or not skip <= _CHECKS:
+            raise ValueError(f"{where}: bad subject, unless_scope or skip")
+        seen.add(rid)
+        rules.append(
+            _Rule(
+                id=rid,
+                kind=kind,
+                parts=tuple(_part(p) for p in _compile_each(raw.get("patterns"), macros, where)),
+                unless=_compile(raw["unless"], macros, where) if "unless" in raw else None,
+                unless_scope=scope,
+                requires=(
+                    requires := _compile(raw["requires"], macros, where)
+                    if "requires" in raw
+                    else None
+                ),
+                requires_gates=() if requires is None else _part(requires).gates,
+                subject=subject,
+                checks=_CHECKS - skip,
+                needs_topic=bool(raw.get("needs_topic", False)),
+                is_topic=bool(raw.get("topic", True)),
+                topic_only=bool(raw.get("topic_only", False)),
+            )
+        )
+    if not rules:
+        raise ValueError("crisis rules define no [[rule]]")
+
+    def context(key: str) -> re.Pattern[str]:
+        return _compile(ctx.get(key), macros, f"context.{key}")
+
+    person = (
+        f"(?P<first>{_expand(ctx.get('first_person', ''), macros, 'first_person')})"
+        f"|(?P<other>{_expand(ctx.get('other_person', ''), macros, 'other_person')})"
+    )
+    return _Rules(
+        version=data["version"],
+        rules=tuple(rules),
+        breaks=re.compile(
+            f"(?P<sentence>{context('sentence_break').pattern})"
+            f"|(?P<contrast>{context('contrast').pattern})"
+            f"|(?P<clause>{context('clause_break').pattern})"
+        ),
+        negation=context("negation"),
+        hypothetical=context("hypothetical"),
+        past=context("past"),
+        present=context("present"),
+        figurative=context("figurative"),
+        person=re.compile(person),
+    )
+
+
+def load_rules(path: Path = RULES_FILE) -> _Rules:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path.name}: {exc}") from exc
+    return _compile_rules(data)
+
+
+_RULES = load_rules()
+RULES_VERSION = _RULES.version
+
+
+# --- normalising without losing offsets --------------------------------------------------------
+
+_ONE_TO_ONE = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+        "\u201c": '"', "\u201d": '"', "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-",
+        "\u00a0": " ", "\u2026": ".", "\u2028": "\n", "\u2029": "\n",
+    }
+)  # fmt: skip
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+@lru_cache(maxsize=4096)
+def _fold(ch: str) -> str:
+    # Compatibility forms (full-width, ligatures, styled letters) to plain letters; accents and
+    # invisible characters (zero-width joiners, bidi marks) dropped so they cannot split a word.
+    if unicodedata.category(ch) in ("Cf", "Mn", "Me"):
+        return ""
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", ch) if unicodedata.category(c) not in ("Mn", "Me")
+    )
+    return folded.lower().translate(_ONE_TO_ONE)
+
+
+def _normalise(text: str) -> tuple[str, list[int] | None]:
+    """Lower-cased text for matching, and where each of its characters came from (None: 1:1)."""
+    text = text.translate(_ONE_TO_ONE)
+    if text.isascii():
+        return text.lower(), None
+    parts: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for m in _NON_ASCII.finditer(text):
+        parts.append(text[pos : m.start()].lower())
+        origin.extend(range(pos, m.start()))
+        for i in range(m.start(), m.end()):
+            folded = _fold(text[i])
+            parts.append(folded)
+            origin.extend([i] * len(folded))
+        pos = m.end()
+    parts.append(text[pos:].lower())
+    origin.extend(range(pos, len(text)))
+    return "".join(parts), origin
+
+
+# --- judging one post --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Candidate:
+    rule: _Rule
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(slots=True)
+class _Post:
+    text: str
+    rules: _Rules
+    sentences: list[int] = field(default_factory=list)
+    clauses: list[int] = field(default_factory=list)
+    turns: set[int] = field(default_factory=set)  # clause starts that time does not carry over
+    _tense: dict[int, str | None] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)
+    _found: dict[str, list[int]] = field(default_factory=dict)
+    _at_gate: dict[_Gate, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.words = set(_WORD.findall(self.text))
+        for word in [w for w in self.words if "'" in w]:  # "don't" is also "don" and "t"
+            self.words.update(word.split("'"))
+
+    def split(self) -> None:
+        """Find sentences and clauses; only needed once something has matched."""
+        if self.sentences:
+            return
+        self.sentences, self.turns, breaks = [0], {0}, set()
+        for m in self.rules.breaks.finditer(self.text):
+            if m.lastgroup == "sentence":
+                self.sentences.append(m.end())
+                self.turns.add(m.end())
+            elif m.lastgroup == "contrast":
+                self.turns.add(m.start())
+            else:
+                breaks.add(m.end())
+        self.clauses = sorted(breaks | self.turns)
+
+    def find(self, word: str) -> list[int]:
+        """Where `word` occurs as a whole word."""
+        if (found := self._found.get(word)) is None:
+            found = self._found[word] = []
+            text, at, size = self.text, self.text.find(word), len(word)
+            while at != -1:
+                if (
+                    not (at and text[at - 1].isalnum())
+                    and not text[at + size : at + size + 1].isalnum()
+                ):
+                    found.append(at)
+                at = text.find(word, at + 1)
+        return found
+
+    def positions(self, gate: _Gate) -> list[int]:
+        """Where the words of a gate start, in order."""
+        if (found := self._at_gate.get(gate)) is None:
+            found = self._at_gate[gate] = sorted(
+                at for word in self.words & gate for at in self.find(word)
+            )
+        return found
+
+    def span(self, starts: list[int], pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(starts, pos) - 1
+        return starts[i], starts[i + 1] if i + 1 < len(starts) else len(self.text)
+
+    def scope(self, name: str, pos: int) -> tuple[int, int]:
+        if name == "post":
+            return 0, len(self.text)
+        return self.span(self.sentences if name == "sentence" else self.clauses, pos)
+
+    def figurative(self, start: int, end: int) -> bool:
+        # Idioms are short, so only the neighbourhood of the words can hold one overlapping them.
+        found = self.rules.figurative.finditer(self.text, max(0, start - 80), end + 80)
+        return any(m.start() < end and start < m.end() for m in found)
+
+    def last_person(self, lo: int, hi: int) -> str | None:
+        last = None
+        for m in self.rules.person.finditer(self.text, max(lo, hi - _WINDOW), hi):
+            last = m.lastgroup
+        return last
+
+    def subject_ok(self, c: _Candidate) -> bool:
+        if c.rule.subject == "any":
+            return True
+        c_lo, _ = self.span(self.clauses, c.start)
+        s_lo, s_hi = self.span(self.sentences, c.start)
+        # The nearest person before the words, in the clause first ("Hi all, I want to..."),
+        # else anywhere earlier in the sentence; no one named means the writer ("Want to die.").
+        person = self.last_person(c_lo, c.start) or self.last_person(s_lo, c.start)
+        if person == "other":
+            return False
+        if c.rule.subject == "first" or person == "first":
+            return True
+        if any(m.lastgroup == "first" for m in self.rules.person.finditer(self.text, s_lo, s_hi)):
+            return True
+        return self.tense(self.clause_index(c.start), c) == "present"
+
+    def clause_index(self, pos: int) -> int:
+        return bisect.bisect_right(self.clauses, pos) - 1
+
+    def cue(self, index: int, near: _Candidate | None = None) -> str | None:
+        """The time a clause speaks of: "past", "present" or None; the cue nearest `near` wins."""
+        if near is None and index in self._tense:
+            return self._tense[index]
+        lo = self.clauses[index]
+        hi = self.clauses[index + 1] if index + 1 < len(self.clauses) else len(self.text)
+        past = [m.span() for m in self.rules.past.finditer(self.text, lo, hi)]
+        present = [
+            m.span()
+            for m in self.rules.present.finditer(self.text, lo, hi)
+            if not any(s <= m.start() < e for s, e in past)  # "clean now" is not "now"
+        ]
+        if not past and not present:
+            found = None
+        elif near is None or not past or not present:
+            found = "present" if present else "past"
+        else:
+
+            def gap(span: tuple[int, int]) -> int:
+                return max(0, span[0] - near.end, near.start - span[1])
+
+            found = "past" if min(map(gap, past)) < min(map(gap, present)) else "present"
+        if near is None:
+            self._tense[index] = found
+        return found
+
+    def tense(self, index: int, c: _Candidate) -> str | None:
+        own = self.cue(index, c)
+        if own is not None:
+            return own
+        # "When I was 15, I ...": an earlier clause's time carries over, up to a turn ("but").
+        for i in range(index - 1, -1, -1):
+            if self.clauses[i + 1] in self.turns:
+                break
+            if (found := self.cue(i)) is not None:
+                return found
+        # A trailing bare time phrase (", years ago") also counts, but not a new statement.
+        nxt = index + 1
+        if (
+            nxt < len(self.clauses)
+            and self.clauses[nxt] not in self.turns
+            and self.cue(nxt) == "past"
+        ):
+            hi = self.clauses[nxt + 1] if nxt + 1 < len(self.clauses) else len(self.text)
+            rest = self.rules.past.sub("", self.text[self.clauses[nxt] : hi])
+            if self.rules.person.search(rest) is None:
+                return "past"
+        return None
+
+    def cancelled(self, c: _Candidate) -> bool:
+        rule = c.rule
+        if rule.requires is not None and rule.requires.search(self.text) is None:
+            return True
+        if rule.unless is not None:
+            lo, hi = self.scope(rule.unless_scope, c.start)
+            if rule.unless.search(self.text, lo, hi):
+                return True
+        c_lo, c_hi = self.span(self.clauses, c.start)
+        lo = max(c_lo, c.start - _WINDOW)
+        if "negation" in rule.checks and self.rules.negation.search(self.text[lo : c.start]):
+            return True
+        if "hypothetical" in rule.checks:
+            # Searched to the clause end so that a cue can look ahead ("asked if ... I said yes").
+            found = self.rules.hypothetical.search(self.text, lo, c_hi)
+            if found is not None and found.start() < c.start:
+                return True
+        return "past" in rule.checks and self.tense(self.clause_index(c.start), c) == "past"
+
+
+# Below this length a post is searched whole: finding windows would cost more than it saves.
+_SHORT = 1500
+
+
+def _candidates(post: _Post, rules: Iterator[_Rule]) -> Iterator[_Candidate]:
+    words, text = post.words, post.text
+    for rule in rules:
+        if any(words.isdisjoint(gate) for gate in rule.requires_gates):
+            continue
+        for part in rule.parts:
+            if any(words.isdisjoint(gate) for gate in part.gates):
+                continue
+            windows = [(0, len(text))] if len(text) < _SHORT else _windows(post, part)
+            for lo, hi in windows:
+                for m in part.pattern.finditer(text, lo, hi):
+                    if m.end() > m.start():
+                        yield _Candidate(rule, m.start(), m.end(), rule.kind)
+
+
+def _windows(post: _Post, part: _Part) -> list[tuple[int, int]]:
+    """Stretches of the post around a word of each gate."""
+    if not part.gates:
+        return [(0, len(post.text))]
+    anchor, *others = sorted((post.positions(gate) for gate in part.gates), key=len)
+    reach = part.reach
+    spans = [(at - reach, at + reach) for at in anchor if all(_near(p, at, reach) for p in others)]
+    merged: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        lo = max(lo, 0)
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _near(positions: list[int], at: int, reach: int) -> bool:
+    i = bisect.bisect_left(positions, at - reach)
+    return i < len(positions) and positions[i] <= at + reach
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to whole words ("'ve taken" -> "I've taken") and trim punctuation."""
+    while start > 0 and _in_word(text[start - 1]) and _in_word(text[start]):
+        start -= 1
+    while end < len(text) and _in_word(text[end - 1]) and _in_word(text[end]):
+        end += 1
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
+def _in_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "'"
+
+
+def detect_crisis(text: str) -> list[CrisisSignal]:
+    norm, origin = _normalise(text)
+    post = _Post(norm, _RULES)
+    kept: list[_Candidate] = []
+    topics: list[_Candidate] = []
+    for c in _candidates(post, (r for r in _RULES.rules if not r.needs_topic)):
+        post.split()
+        if post.figurative(c.start, c.end) or not post.subject_ok(c):
+            continue
+        if c.rule.is_topic:
+            topics.append(c)
+        if not c.rule.topic_only and not post.cancelled(c):
+            kept.append(c)
+    if topics:
+        # Rules like "I want to do it again" mean something only after the writer has spoken of
+        # their own self-harm or suicidality, even in the past tense or negated.
+        for c in _candidates(post, (r for r in _RULES.rules if r.needs_topic)):
+            if post.figurative(c.start, c.end) or not post.subject_ok(c) or post.cancelled(c):
+                continue
+            if c.kind == "topic":
+                c.kind = min(topics, key=lambda t: abs(t.start - c.start)).kind
+            kept.append(c)
+    signals = set()
+    for c in kept:
+        start, end = _whole_words(norm, c.start, c.end)
+        if start >= end:
+            continue
+        if origin is not None:
+            start, end = origin[start], origin[end - 1] + 1
+        signals.add(CrisisSignal(c.kind, start, end, c.rule.id))
+    return sorted(signals, key=lambda s: (s.start, s.end, s.rule))
+
+
+# --- help-now resources ------------------------------------------------------------------------
+
+
+def load_resources(path: Path | None = None) -> list[HelpResource]:
+    path = RESOURCES_FILE if path is None else path
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"help resources file {path}: cannot be read: {exc}") from exc
+    entries = data.get("resource")
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"help resources file {path}: needs at least one [[resource]]")
+    resources = []
+    for n, entry in enumerate(entries, start=1):
+        unknown = set(entry) - {"name", "contact", "url", "region"}
+        values = {k: entry.get(k) for k in ("name", "contact", "url", "region")}
+        if unknown:
+            raise ValueError(f"help resources file {path}: resource {n}: unknown keys {unknown}")
+        for key, value in values.items():
+            required = key in ("name", "contact")
+            if (value is None and required) or (
+                value is not None and (not isinstance(value, str) or not value.strip())
+            ):
+                raise ValueError(
+                    f"help resources file {path}: resource {n}: {key!r} must be a non-empty string"
+                )
+        resources.append(HelpResource(**values))
+    return resources

@@ -1,0 +1,594 @@
+"""Finds stigmatising wording in a post and offers a respectful alternative.
+
+The rules are data (data/stigma_lexicon.toml), compiled once at import. This module adds
+the context policy every rule shares: quoted or reported words, named words ("the word
+'psycho'"), a denied label ("he's not a psycho"), rebuttals ("it's a myth that ...") and,
+where a rule allows it, the writer describing themself are not flagged. Names of films,
+games and books, and a sentence about an institution's history, are not uses either.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+LEXICON_PATH = Path(__file__).parent / "data" / "stigma_lexicon.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class StigmaMatch:
+    term: str
+    start: int
+    end: int
+    suggestion: str
+    explanation: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    id: str
+    suggestion: str
+    explanation: str
+    regex: re.Pattern[str]
+    cased: bool
+    self_ok: str | None  # None, "label" or "subject"
+    claim: bool
+    not_before: re.Pattern[str] | None
+    not_after: re.Pattern[str] | None
+    needs_before: re.Pattern[str] | None
+    not_in_sentence: re.Pattern[str] | None
+
+
+# Everything runs on lower-cased text: with IGNORECASE, sre cannot skip an alternative on
+# its first letter and the rules run three times slower.
+_FLAGS = re.VERBOSE
+_ENTRY_KEYS = {"id", "words", "patterns", "anchors", "at_anchor", "leet", "cased", "self_ok"}
+_ENTRY_KEYS |= {"claim", "not_before", "not_after", "needs_before", "not_in_sentence"}
+_ENTRY_KEYS |= {"suggestion", "explanation"}
+_REQUIRED_KEYS = ("id", "suggestion", "explanation")
+_MACRO = re.compile(r"\{\{(\w+)\}\}")
+
+# Leetspeak: digits and symbols people swap in to get a slur past a filter. The first letter
+# only takes digits, so the leading \b still works.
+_LEET = {"a": "a4@*", "e": "e3*", "i": "i1!*", "o": "o0*", "u": "u*", "s": "s5$", "t": "t7+"}
+_VOWELS = frozenset("aeiou")
+_WORD_END = r"(?:e?s|z|'s|s')?(?![\w@$*])"
+# The anchor search reads leet as letters, so one anchor covers "retard" and "r3t4rd".
+# Line breaks and tabs read as spaces, so a multi-word anchor still matches across them.
+_UNLEET = str.maketrans("3410!5$7+@\n\t\r", "eaioisstta   ")
+
+
+def _word_regex(word: str, *, leet: bool) -> str:
+    parts: list[str] = []
+    for i, ch in enumerate(word.lower()):
+        if ch in " -":
+            parts.append(r"[\s_-]*")  # "nut job", "nut-job", "nutjob"
+        elif ch == "'":
+            parts.append("'?")
+        elif leet and ch in _LEET:
+            swaps = _LEET[ch] if i else "".join(c for c in _LEET[ch] if c.isalnum())
+            parts.append("[" + re.escape(swaps) + "]" + ("+" if ch in _VOWELS else ""))
+        else:
+            parts.append(re.escape(ch))
+    return "".join(parts) + _WORD_END
+
+
+def _word_anchor(word: str) -> str:
+    # The first letters of the word's first part: "nut job" and "nutjob" both contain "nut".
+    anchor = re.split(r"[\s'-]", word.lower())[0][:4]
+    if len(anchor) < 3:
+        raise ValueError(f"stigma lexicon word {word!r}: too short to anchor")
+    return anchor
+
+
+def _expand(pattern: str, macros: dict[str, str]) -> str:
+    for _ in range(5):  # macros may use macros
+        if "{{" not in pattern:
+            return pattern
+        pattern = _MACRO.sub(lambda m: macros[m.group(1)], pattern)
+    raise ValueError("stigma lexicon: macros nest too deeply")
+
+
+def _context(patterns: list[str], macros: dict[str, str]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{_expand(p, macros)})" for p in patterns), _FLAGS)
+
+
+def _rule(entry: dict[str, Any], macros: dict[str, str]) -> tuple[_Rule, dict[str, bool]]:
+    name = entry.get("id", "?")
+    unknown = set(entry) - _ENTRY_KEYS
+    missing = [key for key in _REQUIRED_KEYS if not entry.get(key)]
+    if unknown or missing or not (entry.get("words") or entry.get("patterns")):
+        raise ValueError(f"stigma lexicon entry {name}: bad keys {unknown or missing}")
+    if entry.get("patterns") and not entry.get("anchors"):
+        raise ValueError(f"stigma lexicon entry {name}: patterns need anchors")
+    if entry.get("self_ok") not in (None, "label", "subject"):
+        raise ValueError(f"stigma lexicon entry {name}: self_ok must be label or subject")
+    leet = bool(entry.get("leet", False))
+    words: list[str] = entry.get("words", [])
+    parts = [_word_regex(w, leet=leet) for w in words]
+    parts += [_expand(p, macros) for p in entry.get("patterns", [])]
+    regex = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in parts) + ")", _FLAGS)
+    if regex.groups:
+        raise ValueError(f"stigma lexicon entry {name}: use (?:...) groups only")
+    # anchor -> whether a match starts exactly there (a word's first letters, or every
+    # anchor of an `at_anchor` rule) or only somewhere near it
+    at_anchor = bool(entry.get("at_anchor", False))
+    anchors = {_word_anchor(w): True for w in words}
+    anchors |= {a.lower(): at_anchor for a in entry.get("anchors", [])}
+    rule = _Rule(
+        id=entry["id"],
+        suggestion=entry["suggestion"],
+        explanation=entry["explanation"],
+        regex=regex,
+        cased=bool(entry.get("cased", False)),
+        self_ok=entry.get("self_ok"),
+        claim=bool(entry.get("claim", False)),
+        not_before=_context(entry.get("not_before", []), macros),
+        not_after=_context(entry.get("not_after", []), macros),
+        needs_before=_context(entry.get("needs_before", []), macros),
+        not_in_sentence=_context(entry.get("not_in_sentence", []), macros),
+    )
+    return rule, anchors
+
+
+_Uses = tuple[tuple[int, bool], ...]  # (rule index, whether a match starts at the anchor)
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    version: str
+    rules: tuple[_Rule, ...]
+    # Finds every anchor in one pass: a trie-shaped alternation inside a look-ahead, so
+    # overlapping anchors ("polar" in "bipolar") are all seen. 3x faster than str.find
+    # per anchor.
+    anchor_regex: re.Pattern[str]
+    # the longest anchor found at a position -> uses of it and of every anchor it starts with
+    anchor_uses: dict[str, _Uses]
+    titles: re.Pattern[str]
+    title_cues: re.Pattern[str]
+    not_name_words: frozenset[str]
+    sentence_starters: frozenset[str]
+
+
+def _trie_regex(words: list[str]) -> str:
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + build(node[ch]) for ch in sorted(node) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+def _load(path: Path) -> _Lexicon:
+    data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    macros: dict[str, str] = data.get("macros", {})
+    rules: list[_Rule] = []
+    by_anchor: dict[str, list[tuple[int, bool]]] = {}
+    for index, entry in enumerate(data["entry"]):
+        rule, anchors = _rule(entry, macros)
+        rules.append(rule)
+        for anchor, at_start in anchors.items():
+            by_anchor.setdefault(anchor, []).append((index, at_start))
+    titles = sorted(data.get("titles", []), key=len, reverse=True)
+    uses = {
+        longest: tuple(use for a, u in by_anchor.items() if longest.startswith(a) for use in u)
+        for longest in by_anchor
+    }
+    return _Lexicon(
+        version=str(data["version"]),
+        rules=tuple(rules),
+        anchor_regex=re.compile(f"(?=({_trie_regex(sorted(by_anchor))}))"),
+        anchor_uses=uses,
+        titles=re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, titles)) + r")(?!\w)"),
+        title_cues=re.compile(data["title_cues"], _FLAGS),
+        not_name_words=frozenset(data["not_name_words"]),
+        sentence_starters=frozenset(data["not_name_words"] + data["sentence_starters"]),
+    )
+
+
+_LEXICON = _load(LEXICON_PATH)
+LEXICON_VERSION = _LEXICON.version
+_RULES = _LEXICON.rules
+
+# --- context ---------------------------------------------------------------------------
+# Every helper reads a short window of the (folded) text around a match: `before` ends
+# where the match starts, `after` begins where it ends.
+_WINDOW = 160
+_SENTENCE_HEAD = re.compile(r"[^.!?\n]*")
+_QUOTE_OPEN = re.compile(r"""(?:^|(?<=[\s(\[{:,/-]))["'`](?:[^"'`\n]|(?<=\w)'(?=\w))*\Z""")
+_QUOTE_CLOSE = re.compile(r"""(?:[^"'`\n]|(?<=\w)'(?=\w))*?["'`](?!\w)""")
+
+_SPEECH_VERBS = r"""say|says|said|saying|tell|tells|told|telling|think|thinks|thought|
+  believe|believes|believed|assume|assumes|assumed|yell|yells|yelled|yelling|shout|shouts|
+  shouted|shouting|scream|screams|screamed|screaming|claim|claims|claimed|insist|insists|
+  insisted|whisper|whispered|mutter|muttered|joke|jokes|joked|joking|imply|implies|implied|
+  suggest|suggests|suggested|hint|hinted|wrote|written|commented|texted|messaged|tweeted|
+  posted"""
+# Only forms that are not also nouns ("in my view", "the text", "a call" would misfire).
+_CALL_VERBS = r"""call|calls|called|calling|labell?ed|labell?ing|branded|branding|named|
+  accuse|accuses|accused|accusing|mocked|mocking|teased|teasing|dismissed|dismissing|
+  refer\w*\s+to|dubbed|treat|treats|treated|treating|
+  (?:see|sees|saw|seen|view|views|viewed|look\w*\s+at|think\s+of|thinks\s+of|thought\s+of)
+  (?=\W+(?:\w+\W+){0,2}(?:as|like)\W)"""
+# "they called me a psycho", "my dad said I was an attention seeker", "people think addicts
+# are lazy": someone else's words, reported. Call-type verbs take a short object; speech
+# verbs take a short clause.
+_REPORTED = re.compile(
+    rf"""(?<![\w'])(?:(?:{_CALL_VERBS})(?:\W+\w+){{0,3}}?
+           (?:\W+(?:a|an|the|as|like|such\s+an?|some\s+kind\s+of|all))?
+         | (?:{_SPEECH_VERBS})(?:\W+\w+){{0,6}}?)
+        [\s,:'"-]*\Z""",
+    _FLAGS,
+)
+_PASSIVE = re.compile(
+    r"(?:was|were|been|being|be|get|gets|got|getting|am|is|are|'m|'s|'re|m)\W+(?:\w+\W+)?\Z",
+    _FLAGS,
+)
+# "I think he's a psycho" and "I'd call him a lunatic" are the writer's own view.
+_OWN_VIEW = re.compile(
+    r"""(?<![\w'])(?:i|we|i'd|we'd|i'll|we'll|i've|we've|i'm|we're|id|ill|ive|im)
+        \W+(?:\w+\W+){0,1}\Z""",
+    _FLAGS,
+)
+# "he's not a psycho", "I'm not an attention seeker": the writer rejects the label.
+_DENIED = re.compile(r"(?:\bnot|n't|\bnever|\bno\s+longer)\s+(?:(?:just|really)\s+)?(?:an?\s+)?\Z")
+# "the word psycho", "stop using retard", "terms like crackhead".
+_MENTION = re.compile(
+    r"""\b(?:word|words|term|terms|phrase|phrases|label|labels|slur|slurs|expression|
+        expressions|insult|insults|language|use|uses|used|using|write|writing|wrote|type|
+        typing|typed|heard|hearing)(?:\s+(?:like|such\s+as|as|of))?\s*[:,-]?\s*
+        (?:(?:a|an|the)\s+)?\Z""",
+    _FLAGS,
+)
+# "'psycho' is a slur", "junkie is such a hurtful word".
+_CRITIQUE_AFTER = re.compile(
+    r"""\W{0,3}\s*(?:is|are|was|were|isn't|aren't|'s)\s+
+        (?:(?:such|so|really|very|a|an|the|still|just|not|deeply|pretty|incredibly|hurtful|
+          nasty|ugly|horrible|awful|cruel)\s+){0,3}
+        (?:slur|slurs|offensive|hurtful|stigmati[sz]ing|ableist|derogatory|harmful|outdated|
+          disrespectful|insulting|insult|insults|cruel|not\s+ok(?:ay)?|unkind|demeaning|
+          dehumani[sz]ing|word|words|term|terms|label|labels)\b
+      | \W{0,3}\s*(?:as\s+an?\s+(?:insult|slur|joke))""",
+    _FLAGS,
+)
+# For claims about a group: "it's a myth that ...", "... which is not true".
+_MYTH_BEFORE = re.compile(
+    r"""\b(?:myths?|stereotypes?|misconceptions?|assumptions?|idea|ideas|notion|beliefs?|lies?|
+        tropes?|narratives?|stigma|not\s+true|untrue|false|nonsense|ridiculous|wrong|
+        bullshit|misinformation)\s*[:,]?\s*(?:is\s+|are\s+)?(?:that\s+|about\s+how\s+|like\s+)?
+        (?:(?:all|most)\s+)?\Z""",
+    _FLAGS,
+)
+# "it's a myth that people with depression just need to man up": the whole clause after
+# "myth that" is the rebutted claim, wherever in it the match starts.
+_MYTH_THAT = re.compile(
+    r"""\b(?:myths?|stereotypes?|misconceptions?|lies?|tropes?)\s+(?:is\s+)?that\s+
+        [^,;:]{0,80}\Z""",
+    _FLAGS,
+)
+_MYTH_AFTER = re.compile(
+    r"""[^.\n]{0,80}?(?:
+        \b(?:is|are|'s|was|that's|thats|it's|its)\s+
+          (?:(?:just|simply|such|a|an|the|total|complete|harmful|dangerous|damaging|tired|old|
+            outdated|common|big|huge)\s+)*
+          (?:myths?|stereotypes?|misconceptions?|lies?|false|untrue|nonsense|rubbish|
+            bullshit|bs|wrong|stigma|ignorant|ignorance)\b
+      | \b(?:isn't|is\s+not|aren't|are\s+not|ain't|not)\s+
+          (?:true|right|fair|accurate|the\s+case)\b)""",
+    _FLAGS,
+)
+_PERSON_MARKER = re.compile(
+    r"""(?<![\w'])(?:
+        (?P<self>i|i'm|im|i've|ive|i'd|i'll|me|myself|we|we're|we've|we'd|us|ourselves)
+      | (?P<other>you|you're|youre|u|ur|your|yours|yourself|he|he's|hes|him|his|himself|she|
+          she's|shes|her|hers|herself|they|they're|theyre|them|their|themselves|it|it's|its|
+          my|our|is|are|isn't|aren't|people|someone|somebody|everyone|anyone|who|whose)
+      )(?![\w'])
+    | (?P<cop>'s|'re)(?![\w'])""",
+    _FLAGS,
+)
+_MY_BEFORE = re.compile(r"\bmy\s+(?:own\s+)?\Z", _FLAGS)
+# "I'm a recovering junkie", "I felt like a crazy person": only linking words between the
+# writer and the label. Anything else ("I married a crazy person") means someone else.
+_SELF_LINK = re.compile(
+    r"""(?:[\s,'-]|\b(?:m|am|was|were|ve|been|be|being|become|became|becoming|get|got|
+        getting|feel|feels|felt|feeling|like|as|not|no|longer|once|still|just|only|really|
+        always|a|an|the|such|total|complete|former|recovering|recovered|ex|reformed|proper|
+        full|blown|fucking|bit|of|kind|sort|kinda|sorta|literally|basically|ever|never|used|
+        to|also|too|one|now|then|considered|diagnosed|honestly|probably|actually|
+        definitely|totally|absolutely|pretty|much|little|big|huge|old|functioning|high|
+        active|sober|clean|some|lifelong|certified)\b)*\Z""",
+    _FLAGS,
+)
+_LIKE_A = re.compile(r"\blike\s+(?:a|an|some|the)\s+\Z", _FLAGS)
+_SELF_AFTER = re.compile(
+    r"""\W*(?:myself|ourselves|like\s+(?:me|us|myself)\b|
+        ,\s*(?:i|i'm|im|i've|i'd|we|we're)(?![\w']))""",
+    _FLAGS,
+)
+
+
+def _clause_tail(before: str) -> str:
+    # str.rfind, not a regex: "[^.!?;]*\\Z" retries from every position and is quadratic.
+    return before[max(before.rfind(c) for c in ".!?;\n") + 1 :]
+
+
+def _is_self(mode: str, clause: str, after: str) -> bool:
+    if mode == "subject" and _MY_BEFORE.search(clause):
+        return True  # "my failed suicide attempt", "my depression is just laziness"
+    markers = list(_PERSON_MARKER.finditer(clause))
+    if not markers:
+        return _SELF_AFTER.match(after) is not None  # "As a recovering junkie, I ..."
+    last = markers[-1]  # the nearest person before the match is who it is about
+    if last.lastgroup != "self":
+        return False
+    if mode == "subject":
+        return True
+    between = clause[last.end() :]
+    return _SELF_LINK.match(between) is not None or _LIKE_A.search(between) is not None
+
+
+def _is_reported(clause: str) -> bool:
+    m = _REPORTED.search(clause)
+    if m is None:
+        return False
+    head = clause[: m.start()]
+    if _PASSIVE.search(head):
+        return True  # "I was told", "I get called"
+    return _OWN_VIEW.search(head) is None
+
+
+# A match inside a capitalised name is a title or a proper name: "Maniac Mansion", "the
+# County Lunatic Asylum", "One Flew Over the Cuckoo's Nest". Small words may join the
+# capitalised ones ("Diary of a Madman"), but not a lone "a": "Dave's a Psycho" is an insult.
+_JOIN = r"(?:(?:of|the|and|in|on|at|to|for|from|with|vs|&)(?:[ \t]+(?:a|an|the))?[ \t]+)?"
+_CAP = r"(?<![\w'-])(?:[A-Z][a-z][\w'-]*|[A-Z])(?![\w'-])"
+_NAME_LEFT = re.compile(rf"(?:{_CAP}[ \t]+{_JOIN})+\Z")
+_NAME_RIGHT = re.compile(rf"(?:[ \t]+{_JOIN}{_CAP})+")
+# "the game maniac", "the film Psycho", "a show called Lunatic".
+_TITLE_BEFORE = re.compile(
+    r"""\b(?:the|a|an|that|this|his|her|their|my|your|our|tv|netflix|new|old|classic|video|
+        board|cult|horror|indie)\s+(?:game|film|movie|book|novel|album|song|track|show|series|
+        musical|band|podcast|documentary|comic|manga|anime|poem|sitcom|programme|program|
+        play|ep)\s+(?:called\s+|titled\s+|named\s+)?["'*_]*\Z""",
+    _FLAGS,
+)
+
+
+def _sentence(text: str, start: int) -> str:
+    head = _clause_tail(text[max(0, start - _WINDOW) : start])
+    tail = _SENTENCE_HEAD.match(text, start)
+    return head + (tail.group() if tail is not None else "")
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    prefix = text[max(0, at - 40) : at].rstrip(" \t\"'([*_#>-")
+    return not prefix or prefix[-1] in ".!?:\n"
+
+
+def _in_name(text: str, start: int, end: int) -> bool:
+    words = text[start:end].split()
+    if not all(w[0].isupper() and not (len(w) > 1 and w.isupper()) for w in words):
+        return False  # "PSYCHO!!!" is shouting; "psycho" is not a name
+    left = _NAME_LEFT.search(text, max(0, start - 60), start)
+    right = _NAME_RIGHT.match(text, end, min(len(text), end + 60))
+    around = (left.group().split() if left else []) + (right.group().split() if right else [])
+    names = [w for w in around if w[0].isupper()]
+    starters, not_name = _LEXICON.sentence_starters, _LEXICON.not_name_words
+    if left and names[0].lower() in starters and _sentence_start(text, left.start()):
+        names = names[1:]  # "That Psycho on the bus": the first word of a sentence
+    if any(w.lower() in not_name for w in [*words, *names]):
+        return False
+    if names:
+        return True
+    lo, hi = (left.start() if left else start), (right.end() if right else end)
+    mark = text[lo - 1 : lo] if lo else ""
+    return mark in ("*", "_") and text[hi : hi + 1] == mark  # *Maniac*: italics name a work
+
+
+def _is_title(text: str, low: str, start: int, end: int) -> bool:
+    if _TITLE_BEFORE.search(low, max(0, start - 60), start):
+        return True
+    if text[start:end].islower():
+        return False  # titles are matched case-sensitively, and each word is capitalised
+    if _in_name(text, start, end):
+        return True
+    for m in _LEXICON.titles.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+        if m.start() <= start and m.end() >= end:
+            if " " in m.group() or "-" in m.group():
+                return True
+            return _LEXICON.title_cues.search(_sentence(low, m.start())) is not None
+    if " " in text[start:end] or _sentence_start(text, start):
+        return False
+    # A capitalised word inside a sentence about a film or book: "I loved Maniac on Netflix".
+    return _LEXICON.title_cues.search(_sentence(low, start)) is not None
+
+
+def _accept(rule: _Rule, text: str, cased: str, start: int, end: int) -> bool:
+    # Each check reads only as far as it needs: a reporting verb is a few words back, a
+    # quotation mark is on the same line.
+    before = text[max(0, start - _WINDOW) : start]
+    after = text[end : end + _WINDOW]
+    if rule.not_before is not None and rule.not_before.search(before, len(before) - 80):
+        return False
+    if rule.not_after is not None and rule.not_after.match(after):
+        return False
+    if rule.needs_before is not None:
+        # The rule names who the word is about ("my dad went mental"), so a capital letter
+        # is not a title: "he's gone full Looney Tunes".
+        if not rule.needs_before.search(before, max(0, len(before) - 80)):
+            return False
+    elif _is_title(cased, text, start, end):
+        return False
+    if rule.not_in_sentence is not None and rule.not_in_sentence.search(_sentence(text, start)):
+        return False
+    newline = before.rfind("\n")
+    line = before[newline + 1 :]
+    if (newline != -1 or start <= _WINDOW) and line.lstrip().startswith(">"):
+        return False  # a Markdown blockquote: someone else's words
+    if any(q in line for q in "\"'`") and _QUOTE_OPEN.search(line) and _QUOTE_CLOSE.match(after):
+        return False
+    near = _clause_tail(before)[-100:]
+    if _MENTION.search(near[-40:]) or _DENIED.search(near[-30:]):
+        return False
+    if _CRITIQUE_AFTER.match(after) or _is_reported(near):
+        return False
+    if rule.claim and (
+        _MYTH_BEFORE.search(near[-60:]) or _MYTH_THAT.search(near) or _MYTH_AFTER.match(after)
+    ):
+        return False
+    return not (rule.self_ok is not None and _is_self(rule.self_ok, near, after))
+
+
+# --- folding ---------------------------------------------------------------------------
+_QUOTE_CHARS = str.maketrans({c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u02bc\u00b4"})
+_DQUOTE_CHARS = str.maketrans({c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"})
+# Letters from other scripts that look like Latin ones (a Cyrillic "er" in "psycho").
+_HOMOGLYPHS = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0455\u0458\u04cf\u0501\u03bf\u03b1\u03b9"
+    "\u0410\u0415\u041e\u0420\u0421\u0423\u0425\u0406\u0405\u039f\u0391\u0399\u2010\u2011",
+    "aeopcyxisjldoaiAEOPCYXISOAI--",
+)
+
+
+def _fold_char(ch: str) -> str:
+    if unicodedata.category(ch) in ("Cf", "Mn", "Me"):
+        return ""  # zero-width characters, soft hyphens, stray accents
+    ch = ch.translate(_QUOTE_CHARS).translate(_DQUOTE_CHARS).translate(_HOMOGLYPHS)
+    decomposed = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base or ch
+
+
+class _FoldTable(dict[int, str]):
+    # str.translate runs in C and only calls back for a character it has not seen.
+    def __missing__(self, code: int) -> str:
+        if len(self) > 20_000:
+            self.clear()  # a post full of distinct rare characters must not grow this forever
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def _fold(text: str) -> tuple[str, list[int] | None]:
+    """Text to match against, and (when lengths differ) each character's index in `text`."""
+    if text.isascii():
+        return text, None
+    folded = text.translate(_FOLD_TABLE)
+    if all(len(_FOLD_TABLE[ord(c)]) == 1 for c in set(text)):
+        return folded, None  # one character for one: offsets carry over unchanged
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        piece = _FOLD_TABLE[ord(ch)]
+        out.append(piece)
+        index.extend([i] * len(piece))
+    return "".join(out), index
+
+
+def _lower(folded: str) -> str:
+    low = folded.lower()
+    if len(low) == len(folded):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)  # "İ" -> 2 chars
+
+
+# A `patterns` rule is searched from _BEFORE characters before an anchor to _AFTER after it
+# (a match holds its anchor, so it lies inside), plus _MARGIN for the rule's look-aheads:
+# the window's end looks like the end of the text to the regex, so a match ending in the
+# margin is left to a window that really contains it.
+_BEFORE, _AFTER, _MARGIN = 120, 60, 40
+
+
+def _candidates(low: str, cased: str, *, full_scan: bool) -> list[tuple[int, int, int]]:
+    """(start, rule index, end) for every place a rule's regex matches, before context."""
+    n = len(low)
+    probe = low.translate(_UNLEET)
+    starts: dict[int, set[int]] = {}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    if full_scan:
+        spans = {i: [(0, n)] for i in range(len(_RULES))}
+    else:
+        uses = _LEXICON.anchor_uses
+        for m in _LEXICON.anchor_regex.finditer(probe):
+            at = m.start()
+            for i, at_start in uses[m.group(1)]:
+                if at_start:
+                    starts.setdefault(i, set()).add(at)
+                else:
+                    hi = min(n, at + _AFTER + _MARGIN)
+                    spans.setdefault(i, []).append((max(0, at - _BEFORE), hi))
+    found: list[tuple[int, int, int]] = []
+    for i, positions in starts.items():
+        regex = _RULES[i].regex
+        text = cased if _RULES[i].cased else low
+        for at in positions:
+            if (hit := regex.match(text, at)) is not None:
+                found.append((at, i, hit.end()))
+    for i, windows in spans.items():
+        regex = _RULES[i].regex
+        text = cased if _RULES[i].cased else low
+        windows.sort()
+        lo, hi = windows[0]
+        for next_lo, next_hi in [*windows[1:], (n + 1, n + 1)]:
+            if next_lo <= hi:
+                hi = max(hi, next_hi)
+                continue
+            limit = n if hi == n else hi - _MARGIN
+            pos = lo
+            while (hit := regex.search(text, pos, hi)) is not None and hit.end() <= limit:
+                found.append((hit.start(), i, hit.end()))
+                pos = hit.start() + 1
+            lo, hi = next_lo, next_hi
+    found.sort()
+    return found
+
+
+def _scan(text: str, *, full_scan: bool = False) -> list[StigmaMatch]:
+    cased, index = _fold(text)
+    low = _lower(cased)
+    matches: list[StigmaMatch] = []
+    pos = 0
+    # Earliest start wins; at the same start, the rule listed first in the lexicon wins
+    # (phrases are listed before the single words inside them).
+    for start, i, end in _candidates(low, cased, full_scan=full_scan):
+        rule = _RULES[i]
+        if start < pos or not _accept(rule, low, cased, start, end):
+            continue
+        pos = end
+        if index is not None:
+            start, end = index[start], index[end - 1] + 1
+        matches.append(
+            StigmaMatch(
+                term=text[start:end],
+                start=start,
+                end=end,
+                suggestion=rule.suggestion,
+                explanation=rule.explanation,
+                rule=rule.id,
+            )
+        )
+    return matches
+
+
+def find_stigma(text: str) -> list[StigmaMatch]:
+    """Stigmatising wording in `text`, ordered by start and never overlapping."""
+    return _scan(text)

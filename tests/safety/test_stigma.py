@@ -1,0 +1,783 @@
+import itertools
+import re
+import tomllib
+import unicodedata
+
+import pytest
+
+from app.safety import stigma
+from app.safety.stigma import LEXICON_PATH, LEXICON_VERSION, StigmaMatch, find_stigma
+
+# (text, the rule expected among the matches)
+POSITIVE = [
+    # insults built on mental illness
+    ("My neighbour is a total psycho.", "psycho"),
+    ("That guy is a complete psycho, stay away from him.", "psycho"),
+    ("Stop being such a psycho about the dishes.", "psycho"),
+    ("You're acting like a psycho.", "psycho"),
+    ("Those people are psychos.", "psycho"),
+    ("Only psychos do that.", "psycho"),
+    ("PSYCHO!!! get away from me", "psycho"),
+    ("That Psycho on the bus was screaming.", "psycho"),
+    ("Honestly, I think he's a psycho.", "psycho"),
+    ("My boss is a total psychopath.", "psychopath"),
+    ("My coworker is a sociopath.", "psychopath"),
+    ("He's such a schizo, one minute happy and the next furious.", "schizo"),
+    ("That's so schizo.", "schizo"),
+    ("That's so schizo, dude.", "schizo"),
+    ("Are you schizo or what?", "schizo"),
+    ("What a sch1zo.", "schizo"),
+    ("My ex is a nutjob.", "nutjob"),
+    ("Some nut job keyed my car.", "nutjob"),
+    ("What a nutter.", "nutjob"),
+    ("The guy next door is a real nutcase.", "nutjob"),
+    ("He's a real whack job.", "nutjob"),
+    ("Only a lunatic would drive like that.", "lunatic"),
+    ("The lunatics are running the asylum.", "lunatic"),
+    ("I'd call him a lunatic.", "lunatic"),
+    ("My boss is a loony.", "loony"),
+    ("Those loonies down the road are at it again.", "loony"),
+    ("He's a mental case.", "mental-case"),
+    ("She's an absolute basket case.", "mental-case"),
+    ("He's a psych case.", "mental-case"),
+    ("There was a crazy person yelling on the bus.", "crazy-person"),
+    ("Keep the crazies away from my kids.", "crazy-person"),
+    ("My crazy ex keeps texting me.", "crazy-person"),
+    ("Crazy people like her shouldn't be allowed out.", "crazy-person"),
+    ("Some maniac ran a red light and nearly killed us.", "maniac"),
+    ("He's a homicidal maniac.", "maniac"),
+    ("He's sick in the head.", "ridicule-idiom"),
+    ("She's gone off her rocker.", "ridicule-idiom"),
+    ("He's got a screw loose.", "ridicule-idiom"),
+    # slurs, including masked spellings
+    ("Don't be such a retard.", "slur-retard"),
+    ("That idea is retarded.", "slur-retard"),
+    ("lol what a r3tard", "slur-retard"),
+    ("you absolute r*tard", "slur-retard"),
+    ("What a bunch of retards.", "slur-retard"),
+    ("Is he retarded or something?", "slur-retard"),
+    ("That's so retarded lol", "slur-retard"),
+    ("Stop being a spaz.", "slur-disability"),
+    # substance use
+    ("There's a junkie sleeping in the doorway.", "junkie"),
+    ("Junkies like him never pay anyone back.", "junkie"),
+    ("The junkie's needles were everywhere.", "junkie"),
+    ("My junkie brother stole from me again.", "junkie"),
+    ("My cousin is a crackhead.", "crackhead"),
+    ("Crackheads everywhere downtown.", "crackhead"),
+    ("I think my neighbour is a crackhead.", "crackhead"),
+    ("The park is full of druggies at night.", "druggie"),
+    ("Her dad was the town alkie.", "alkie"),
+    ("A couple of winos were sitting on the bench.", "alkie"),
+    ("He's a dirty addict.", "addict-insult"),
+    ("He's just a drunk.", "addict-insult"),
+    # attention seeking
+    ("She's just an attention seeker.", "attention-seeking"),
+    ("Self-harm posts are just attention-seeking.", "attention-seeking"),
+    ("He's only doing it for attention.", "attention-seeking"),
+    ("She's clearly attention-seeking again.", "attention-seeking"),
+    # suicide wording
+    ("My uncle committed suicide in 2010.", "committed-suicide"),
+    ("The singer committed suicide last year.", "committed-suicide"),
+    ("Her suicide attempt was unsuccessful.", "suicide-outcome"),
+    ("He made a failed suicide attempt in college.", "suicide-outcome"),
+    ("Sadly it was a successful suicide.", "suicide-outcome"),
+    ("His failed suicide attempt left him paralysed.", "suicide-outcome"),
+    ("Suicide is selfish.", "suicide-judgement"),
+    ("Suicide is the coward's way out.", "suicide-judgement"),
+    # group nouns and generalisations
+    ("We need more money to deal with the mentally ill.", "group-noun"),
+    ("Funding for the insane should be cut.", "group-noun"),
+    ("The mentally ill belong in institutions.", "group-noun"),
+    ("We need to protect society from the insane.", "group-noun"),
+    ("The mentally ill are dangerous.", "generalisation"),
+    ("Mentally ill people are violent.", "generalisation"),
+    ("Schizophrenics are dangerous.", "generalisation"),
+    ("Schizophrenic people are scary.", "generalisation"),
+    ("People with bipolar disorder are all crazy.", "generalisation"),
+    ("Addicts are lazy.", "generalisation"),
+    ("Addicts always lie.", "generalisation"),
+    ("Drug addicts are scum.", "generalisation"),
+    ("Depressed people are just lazy.", "generalisation"),
+    ("People with depression are just weak.", "generalisation"),
+    ("Everyone with depression is lazy.", "generalisation"),
+    ("Alcoholics can't be trusted.", "generalisation"),
+    ("People with BPD are manipulative.", "generalisation"),
+    ("Those psychos should be locked up.", "generalisation"),
+    ("The insane should be locked away.", "generalisation"),
+    ("The mentally ill should be kept away from children.", "generalisation"),
+    ("Crazy people shouldn't have kids.", "generalisation"),
+    ("Bipolars shouldn't be allowed to have kids.", "generalisation"),
+    ("Mentally ill people shouldn't be allowed to have guns.", "generalisation"),
+    # a diagnosis as a noun for a person
+    ("She is a schizophrenic.", "label-schizophrenia"),
+    ("A schizophrenic man attacked someone downtown.", "label-schizophrenia"),
+    ("He's a schizophrenic, so he's dangerous.", "label-schizophrenia"),
+    ("The schizophrenic on my street yells at cars.", "label-schizophrenia"),
+    ("My aunt is a bipolar and refuses help.", "label-bipolar"),
+    ("My roommate is a bipolar.", "label-bipolar"),
+    ("That girl is an anorexic.", "label-eating-disorder"),
+    ("The ward was full of anorexics.", "label-eating-disorder"),
+    ("Anorexics just want attention.", "label-eating-disorder"),
+    ("He is a psychotic.", "label-other-diagnosis"),
+    ("My neighbour is a manic depressive.", "label-other-diagnosis"),
+    ("A psychotic killer was on the news.", "label-other-diagnosis"),
+    ("She is a borderline, she will manipulate you.", "label-other-diagnosis"),
+    # trivialising
+    ("I'm so OCD about my desk.", "trivialising-ocd"),
+    ("She's a little OCD when it comes to cleaning.", "trivialising-ocd"),
+    ("My sister is so OCD, she color-codes her closet.", "trivialising-ocd"),
+    ("I'm OCD about my spice rack.", "trivialising-ocd"),
+    ("OCD much?", "trivialising-ocd"),
+    ("I'm so bipolar today lol.", "trivialising-bipolar"),
+    ("Ugh, I'm so bipolar today, happy one minute and crying the next.", "trivialising-bipolar"),
+    ("The weather is so bipolar this week.", "trivialising-bipolar"),
+    ("This bipolar weather is killing me.", "trivialising-bipolar"),
+    ("Stop acting so bipolar.", "trivialising-bipolar"),
+    ("The plot of that film is totally schizophrenic.", "trivialising-schizophrenia"),
+    ("Sorry, I'm being so ADD today.", "trivialising-adhd"),
+    ("She went psycho when I forgot her birthday.", "went-psycho"),
+    ("He totally went psycho at the referee.", "went-psycho"),
+    # medication as a punchline
+    ("Someone must be off their meds.", "off-meds"),
+    ("Are you off your meds or something?", "off-meds"),
+    ("Sounds like someone forgot to take their meds.", "off-meds"),
+    ("Did he forget to take his meds or what?", "off-meds"),
+    ("She's acting like she's off her meds.", "off-meds"),
+    ("He must have forgotten his meds today.", "off-meds"),
+    ("Off your meds again?", "off-meds"),
+    # psychiatric hospitals mocked
+    ("He belongs in an insane asylum.", "asylum"),
+    ("This office is a madhouse.", "asylum"),
+    ("They should send him to the nuthouse.", "asylum"),
+    ("She ended up in the loony bin.", "asylum"),
+    ("He needs to be locked up in a nuthouse.", "asylum"),
+    ("The insane asylum on the hill is abandoned now.", "asylum"),
+    ("Those people belong in a psych ward.", "lock-away"),
+    ("Someone get that guy a straitjacket.", "lock-away"),
+    # denying the illness
+    ("Depression is just laziness.", "invalidation"),
+    ("Addiction is a choice.", "invalidation"),
+    ("Anxiety isn't a real illness.", "invalidation"),
+    ("Just snap out of it.", "invalidation"),
+    ("It's all in your head, just cheer up.", "invalidation"),
+    ("Depression is just sadness.", "invalidation"),
+    ("ADHD is just bad parenting.", "invalidation"),
+    ("ADHD isn't real, kids just need discipline.", "invalidation"),
+    ("Killing yourself is selfish.", "suicide-judgement"),
+    ("Only cowards kill themselves.", "suicide-judgement"),
+    ("Mentally ill people tend to be violent.", "generalisation"),
+    ("Every addict is a liar.", "generalisation"),
+    ("She's doing it for attention.", "attention-seeking"),
+    ("Cutting yourself is just attention seeking.", "attention-seeking"),
+    ("He's off his meds again, obviously.", "off-meds"),
+    ("Someone didn't take their meds today.", "off-meds"),
+    ("He commited suicide in his dorm.", "committed-suicide"),
+    ("The weather's so bipolar.", "trivialising-bipolar"),
+    # --- lexicon 2026-11-21.2 -------------------------------------------------------------
+    # "mental", "psychotic", "manic" about another person or a reaction
+    ("Honestly my brother is mental, he drove through a red light.", "mental-insult"),
+    ("Our neighbour's properly mental, she screams at the bins.", "mental-insult"),
+    ("My stepdad goes mental over the smallest things.", "mental-insult"),
+    ("Are you mental? You left the oven on all night.", "mental-insult"),
+    ("The bloke next door is absolutely mental.", "mental-insult"),
+    ("Your dad is totally mental lol", "mental-insult"),
+    ("Some mental on the train kept staring at me.", "mental-insult"),
+    ("My landlord is certifiable.", "mental-insult"),
+    ("Nan's gone a bit doolally lately.", "mental-insult"),
+    ("Our manager goes psychotic whenever the printer jams.", "trivialising-mania"),
+    ("My sister's a bit manic today, four energy drinks before lunch.", "trivialising-mania"),
+    ("The ref went proper psychotic at our captain.", "trivialising-mania"),
+    # pejorative words and idioms for people
+    ("My ex is completely unhinged, she keyed my car.", "deranged"),
+    ("A deranged man was shouting at kids in the park.", "deranged"),
+    ("What an absolute nutcase.", "nutjob"),
+    ("Those nutters at the bus stop again.", "nutjob"),
+    ("He's a total headcase.", "mental-case"),
+    ("He's got crazy eyes, don't trust him.", "crazy-person"),
+    ("Don't let the psych ward lot near the kids.", "group-noun"),
+    ("Some mental patient escaped from the hospital.", "mental-patient"),
+    ("After the crash he's basically a vegetable.", "vegetable"),
+    ("My cousin's a cutter, everyone at school knows.", "cutter"),
+    ("My flatmate is so schizoid lately.", "trivialising-schizophrenia"),
+    ("Your boyfriend is Looney Tunes.", "looney-tunes"),
+    ("That guy's not all there.", "ridicule-idiom"),
+    ("She's a few sandwiches short of a picnic.", "ridicule-idiom"),
+    ("Lol what a sperg.", "slur-disability"),
+    # diagnoses used for everyday annoyances
+    ("The driving test gave me actual PTSD haha.", "trivialising-ptsd"),
+    ("Honestly I'm literally PTSD from that staff meeting.", "trivialising-ptsd"),
+    ("I have PTSD from flat-pack furniture.", "trivialising-ptsd"),
+    ("The season finale gave me PTSD.", "trivialising-ptsd"),
+    ("Ugh, being so anorexic today, only had a coffee.", "trivialising-eating-disorder"),
+    ("You're so anorexic, eat a burger.", "trivialising-eating-disorder"),
+    ("Lining up your pens like that is so autistic lol", "autistic-insult"),
+    ("Are you autistic or something?", "autistic-insult"),
+    ("Stop being so autistic about the seating plan.", "autistic-insult"),
+    ("Triggered much?", "triggered-mockery"),
+    ("Lol someone's triggered.", "triggered-mockery"),
+    ("Everyone's a bit autistic these days.", "dismissal"),
+    # inflections of existing entries
+    ("There were two successful suicides at that bridge.", "suicide-outcome"),
+    ("He's been talking about committing suicide.", "committed-suicide"),
+    ("In the film a man commits suicide.", "committed-suicide"),
+    ("She comitted suicide in 2015.", "committed-suicide"),
+    ("He succeeded in killing himself.", "suicide-outcome"),
+    ("The junkies' tents were cleared.", "junkie"),
+    ("Psychos like him should be avoided.", "psycho"),
+    ("Those crackheads stole my bike.", "crackhead"),
+    ("My boss is sociopathic.", "psychopath"),
+    ("He belonged in a psych ward.", "lock-away"),
+    ("Maniacs on motorbikes everywhere.", "maniac"),
+    ("The mentally-ill are dangerous.", "generalisation"),
+    ("Addicts are always lying.", "generalisation"),
+    # dismissals and stereotypes without a slur
+    ("Anxiety is for people with too much free time.", "invalidation"),
+    ("Stress leave is just an excuse to sit at home.", "invalidation"),
+    ("Therapy is for the weak.", "invalidation"),
+    ("Antidepressants are just happy pills.", "invalidation"),
+    ("ADHD doesn't exist.", "invalidation"),
+    ("Depressed people just need to get out more.", "generalisation"),
+    ("Anyone who's been in a mental hospital, they're a liability.", "generalisation"),
+    ("People on antidepressants are unreliable.", "generalisation"),
+    ("Addicts deserve to die.", "generalisation"),
+    ("Did your mum forget her happy pills again?", "happy-pills"),
+    ("It's just a bit of stress, stop making such a fuss.", "dismissal"),
+    ("You don't look depressed to me.", "dismissal"),
+    ("Pull yourself together, it's only stress.", "dismissal"),
+    ("Just think positive and it'll go away.", "dismissal"),
+    ("Never trust an addict.", "exclusion"),
+    # slurs are slurs about the writer too
+    ("I was a junkie for ten years.", "junkie"),
+    ("As a recovering crackhead, I know how hard it is.", "crackhead"),
+    ("Back then I was such a junkie, I'd sell anything.", "junkie"),
+    ("I'm a total psycho when I'm hungry.", "psycho"),
+    ("I was a proper smackhead in my twenties.", "junkie"),
+    ("I'm such a retard sometimes.", "slur-retard"),
+    ("I acted like a nutjob at the party.", "nutjob"),
+    ("I'm a bit schizo today.", "schizo"),
+    ("We were all junkies in that squat.", "junkie"),
+    # capitals are not a title by themselves
+    ("My Ex Is A Total Psycho", "psycho"),
+    ("He's a total *psycho*.", "psycho"),
+    ("Stupid Maniac nearly ran me over.", "maniac"),
+    ("Honestly, Dave's a Psycho.", "psycho"),
+    ("Some Nutjob keyed my car.", "nutjob"),
+]
+
+NEGATIVE = [
+    # clinical and first-person language about diagnoses
+    "I was diagnosed with schizophrenia in 2019.",
+    "I've been diagnosed with bipolar II.",
+    "People with bipolar disorder deserve good care.",
+    "My OCD has been really bad this week.",
+    "My OCD about germs is worse in winter.",
+    "Is OCD about more than cleanliness?",
+    "My first psychosis was terrifying.",
+    "I had a psychotic episode in March.",
+    "The psychiatrist changed my meds.",
+    "My psychologist recommended journaling.",
+    "Psychotherapy helped me more than anything.",
+    "Psycho-education sessions are on Tuesdays.",
+    "She's schizoaffective and doing well.",
+    "I'm bipolar and proud of how far I've come.",
+    "I'm schizophrenic and I work full time.",
+    "My mum is bipolar.",
+    "She's bipolar, not dangerous.",
+    "Being bipolar is hard some days.",
+    "So OCD treatment starts next week.",
+    "My brother has schizophrenia and he's the kindest person I know.",
+    "I got my bipolar diagnosis last year.",
+    "A bipolar episode can last weeks.",
+    "Bipolar disorder runs in my family.",
+    "My bipolar meds make me tired.",
+    "She has anorexia and is in treatment.",
+    "He's anorexic and in hospital.",
+    "I'm an anorexic in recovery.",
+    "The schizophrenic symptoms faded with treatment.",
+    "A depressive episode hit me hard in January.",
+    "She has borderline personality disorder.",
+    "The mentally ill patients in the study improved.",
+    "People with OCD struggle with intrusive thoughts.",
+    "Kids with ADHD are often misunderstood.",
+    "I have ADHD and my meds help a lot.",
+    "Attention deficit hyperactivity disorder is real.",
+    "He was in a mental hospital for six weeks.",
+    "The psych ward staff were kind to me.",
+    "The psych nurse was kind.",
+    "He's a psych major.",
+    "The mania lasted a week.",
+    "She was committed to a psychiatric hospital.",
+    "Retardation of growth was noted in the report.",
+    "Schizophrenia isn't a split personality.",
+    "Mental health matters.",
+    # recovery self-identification
+    "I'm an alcoholic in recovery.",
+    "I'm an addict and I've been clean for 400 days.",
+    "I was an addict; now I'm in recovery.",
+    "He's recovering from alcoholism.",
+    "Alcoholics Anonymous saved my life.",
+    "Many addicts recover.",
+    "Addicts are people too.",
+    "Addicts can recover with support.",
+    "I'm a former druggie and proud of it.",
+    "I used to be a total alkie.",
+    "I used to call myself a junkie.",
+    # suicide language that is respectful, or the writer's own experience
+    "She died by suicide last spring.",
+    "We are committed to suicide prevention.",
+    "I commit to recovery every single day.",
+    "Suicide prevention training starts Monday.",
+    "Suicide rates are rising among young men.",
+    "I tried to commit suicide when I was 19.",
+    "After my failed suicide attempt I found this group.",
+    # reported speech and words mentioned, not used
+    "People called me a psycho and it hurt.",
+    "Someone called me a psycho at work and I cried.",
+    "My ex used to call me a psycho.",
+    "Kids at school called me retarded.",
+    "They labelled me a lunatic.",
+    "He told everyone I was a junkie.",
+    "My dad used to call me a junkie.",
+    "I used to be called a junkie.",
+    "I was told I was just an attention seeker.",
+    "My so-called friends said I was attention seeking.",
+    "Someone commented that I'm an attention whore.",
+    "I hate when people say 'committed suicide'.",
+    "I hate when people say committed suicide.",
+    "Please don't say committed suicide, say died by suicide.",
+    'The word "retard" is a slur.',
+    "Why do people think it's okay to say 'retard'?",
+    "Calling someone a psycho is cruel.",
+    "Please stop using the word crazy person.",
+    "Terms like 'junkie' keep people from getting help.",
+    "Words like 'junkie' and 'crackhead' hurt.",
+    "Being called a 'schizo' at school made me hide my diagnosis.",
+    "> you're nothing but a junkie\n\nThat's what my brother texted me.",
+    "He yelled \u201cyou psycho!\u201d at me in the car park.",
+    "In group someone said 'once an addict, always an addict', and I disagree.",
+    "I've heard people say schizophrenics are dangerous.",
+    "Why do people say addicts are weak?",
+    "Some people think addicts are lazy, but I know better.",
+    "I'm scared people will think I'm attention seeking.",
+    # rebuttals and negations of a stereotype
+    "It's a myth that mentally ill people are dangerous.",
+    "Stigma says people with schizophrenia are violent, and it's wrong.",
+    "Mentally ill people are not dangerous.",
+    "People with schizophrenia are more likely to be victims of violence.",
+    "People with mental illness are more likely to be victims than perpetrators.",
+    "People with depression aren't weak.",
+    "Not all addicts are lazy.",
+    "Depression is not a choice.",
+    "Depression isn't laziness.",
+    "Addiction is a disease, not a moral failing.",
+    "Mental illness is not a character flaw.",
+    "You can't just snap out of it.",
+    "You're not a psycho for feeling this way.",
+    "I'm not a psycho, I'm a person with psychosis.",
+    "People often assume I'm dangerous because I have schizophrenia.",
+    "Depression is not just sadness.",
+    "Addicts tend to be very resilient.",
+    "Myth: people with schizophrenia are violent.",
+    "People with schizophrenia are violent? No, that's a myth.",
+    "It's a stereotype that addicts are lazy.",
+    "I hate that people think depression is laziness.",
+    "Self-harm is not attention seeking.",
+    "Self-harm isn't attention-seeking, it's a way of coping.",
+    "I'm not an attention seeker, I'm in pain.",
+    "I'm not doing this for attention, I just need to talk.",
+    "Stop calling people with addiction junkies.",
+    "If someone calls you a psycho, report it.",
+    "I refuse to use words like lunatic.",
+    "The term 'the mentally ill' is outdated.",
+    "I hate the phrase 'successful suicide'.",
+    "My ex was diagnosed as a sociopath.",
+    # the writer about themself
+    "I felt like a crazy person crying in the car.",
+    "I felt like a lunatic for crying at an advert.",
+    "I've been cleaning like a maniac all weekend.",
+    "I've been working like a madman.",
+    "I don't want to seem attention-seeking.",
+    "I felt like I belonged in a psych ward that year.",
+    "I attempted suicide last year and I'm still here.",
+    # figurative crazy / mad / insane, and anger
+    "He's mad at me for missing dinner.",
+    "I'm crazy about hiking.",
+    "That's insane, congrats on 100 days!",
+    "This week has been crazy busy.",
+    "You're not crazy, you're struggling.",
+    "I feel like I'm going crazy.",
+    "He's crazy talented.",
+    "Crazy how fast time flies.",
+    "That was a crazy good meal.",
+    "My boss drives me crazy.",
+    "Our team went mental when we scored.",
+    # medication talk that is not a taunt
+    "I went off my meds and relapsed, never again.",
+    "Remember to take your meds!",
+    "Did you remember to take your meds today?",
+    "My sister stopped taking her meds and ended up in hospital.",
+    "There's nothing wrong with being on meds.",
+    "Is it normal to feel off after starting new meds?",
+    "He's been off his meds for a week and I'm worried.",
+    "He's off his meds again and I'm scared for him.",
+    # titles and look-alike words
+    "I rewatched Psycho (1960) last night.",
+    "Hitchcock's Psycho still scares me.",
+    "Psycho is one of Hitchcock's best films.",
+    "I watched American Psycho last night.",
+    "Psycho Killer by Talking Heads is on repeat.",
+    "The Crazy Ex-Girlfriend soundtrack is great.",
+    "He's a huge Looney Tunes fan.",
+    "I love Nutter Butter cookies.",
+    "Twenty loonies for a coffee? No thanks.",
+    "The fire retardant smelled awful.",
+    "The asylum seekers arrived yesterday.",
+    "The film 'Maniac' came out in 1980.",
+    "Have you seen Psycho (1960)? The shower scene is iconic.",
+    "Straight after group I went for a walk.",
+    "I belong in this group.",
+    "I'm an adrenaline junkie.",
+    "He's a total news junkie.",
+    # everyday recovery talk
+    "My therapist says anxiety is very common.",
+    "Recovery is a choice I make every day.",
+    "I believe people can change.",
+    "She suffers from depression.",
+    "He's a victim of abuse.",
+    "I've been so anxious lately.",
+    "She was so depressed she couldn't get out of bed.",
+    "My mood has been up and down.",
+    "I'm so proud of you!",
+    "I'm going nuts trying to fix my bike.",
+    "It's crazy how much better I feel.",
+    "I was psychotic for three weeks in hospital.",
+    "Mad Pride is a movement for people with lived experience.",
+    "I'm a bit of a neat freak.",
+    "My friend committed to running a marathon.",
+    "Bipolar I and bipolar II are different.",
+    # --- lexicon 2026-11-21.2 -------------------------------------------------------------
+    # "mental", "psychotic", "manic": clinical, first-person, things, celebration
+    "Mental health days matter to me.",
+    "I've been mentally exhausted since the funeral.",
+    "Mental illness runs in my family.",
+    "He had a psychotic episode in 2019 and recovered.",
+    "I was psychotic when they admitted me, and terrified.",
+    "The manic phase of my bipolar lasted three weeks.",
+    "I made a mental note to call my sponsor.",
+    "Doing mental arithmetic calms me down.",
+    "The crowd went mental when the band came on.",
+    "Work has been mental this month.",
+    "I'm going mental stuck inside all day.",
+    "My dad went psychotic after he stopped his medication.",
+    "He's a mental health nurse on my ward.",
+    "That's mental, well done on a year sober!",
+    "My friend's a bit manic at the moment, she hasn't slept in days and I'm scared.",
+    "The kids went mental for the bouncy castle.",
+    "Your mental and physical health both matter.",
+    "You're not mental, you're unwell and that's okay.",
+    # look-alike words, things, and the writer's own history
+    "The film's deranged plot kept me laughing.",
+    "That was an unhinged rant about parking.",
+    "I felt unhinged the week I came off sertraline.",
+    "We're growing tomatoes in the vegetable garden.",
+    "Is a tomato a fruit or a vegetable?",
+    "The meds made me a vegetable for a while.",
+    "She trained as a pattern cutter in London.",
+    "The coastguard cutter came alongside.",
+    "Pass me the pizza cutter.",
+    "I was a cutter for years and I'm healing now.",
+    "The farm is certifiable organic.",
+    "I watched Looney Tunes with my nephew.",
+    "The tickets aren't all there yet.",
+    "Schizoid personality disorder is often misunderstood.",
+    "She works as a mental health patient advocate.",
+    "My daughter is away with the fairies in class.",
+    # real trauma, real illness, self-identification, "triggered" in its own sense
+    "I have PTSD from the assault and it's hard.",
+    "The crash gave me PTSD and I'm in therapy.",
+    "My PTSD flares up around anniversaries.",
+    "So PTSD from my deployment still wakes me up.",
+    "I was anorexic for six years.",
+    "Being anorexic nearly killed me.",
+    "She looks anorexic, I'm worried about her.",
+    "I'm so depressed I can't get out of bed.",
+    "My ADHD brain forgot the appointment again.",
+    "I'm autistic and proud.",
+    "My son is autistic and loves trains.",
+    "Are you autistic? I am too!",
+    "It's autistic burnout, not laziness.",
+    "I got triggered by a smell today and had a panic attack.",
+    "Someone is triggered by this post, can we add a content warning?",
+    # inflected look-alikes
+    "I have psychopathic traits according to my assessment.",
+    "Suicides among young men are rising.",
+    "He is committed to his recovery.",
+    "I'm committing to 90 meetings in 90 days.",
+    "Junk food is my weakness.",
+    "Addicts are always welcome at our meetings.",
+    # rebuttals, reports, feelings, coping tips
+    "My uncle says depression is laziness, but it isn't.",
+    "I once believed addiction was a choice.",
+    "Is it normal to feel weak after a panic attack?",
+    "My anxiety made me feel like a burden at home.",
+    "It's just anxiety, you're safe, it will pass.",
+    "Stop being so hard on yourself.",
+    "Therapy is a choice I'm glad I made.",
+    "I need to man up and call my sponsor.",
+    "My dad told me to man up when I cried.",
+    "We were a man up after the red card.",
+    "I worry nobody will hire me after rehab.",
+    "Mental health days are a lifeline for me.",
+    "It's a myth that people with depression just need to toughen up.",
+    "People with depression should get some fresh air, it helped me.",
+    "People with PTSD have nightmares.",
+    "Started my happy pills today!",
+    # recovery identity words
+    "I'm an addict and I've been clean 200 days.",
+    "I'm an alcoholic and proud to be sober.",
+    "I'm in recovery from heroin addiction.",
+    "I'm a recovering addict.",
+    "As an alcoholic in recovery, meetings keep me going.",
+    "Clean and sober 3 years today!",
+    # titles, names and history
+    "I replayed Maniac Mansion last weekend.",
+    "Lunatic Harness is a brilliant album.",
+    "The film psycho still scares me.",
+    "I'm reading *Maniac* by Benjamin Labatut.",
+    "The Maniac is a novel about von Neumann.",
+    "I loved Maniac on Netflix.",
+    "The former county lunatic asylum is flats and a museum now.",
+    "My nan researched the history of the local asylum.",
+    "The lunatic asylum was built in 1851 and closed in 1995.",
+    "Bethlem Lunatic Asylum was once in Moorfields.",
+    "My great-grandmother died in the pauper lunatic asylum.",
+]
+
+ENTRY_KEYS = {"id", "suggestion", "explanation"}
+
+
+def _raw_lexicon() -> str:
+    return LEXICON_PATH.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("text", "rule"), POSITIVE, ids=[t for t, _ in POSITIVE])
+def test_stigmatising_wording_is_flagged_by_its_rule(text: str, rule: str) -> None:
+    matches = find_stigma(text)
+    assert rule in [m.rule for m in matches], matches
+
+
+@pytest.mark.parametrize("text", NEGATIVE, ids=NEGATIVE)
+def test_respectful_clinical_reported_or_figurative_wording_is_not_flagged(text: str) -> None:
+    assert find_stigma(text) == []
+
+
+def test_the_tables_are_large_and_have_no_duplicates() -> None:
+    texts = [t for t, _ in POSITIVE]
+    assert len(POSITIVE) >= 60 and len(NEGATIVE) >= 60
+    assert len(set(texts)) == len(texts) and len(set(NEGATIVE)) == len(NEGATIVE)
+
+
+@pytest.mark.parametrize("text", [t for t, _ in POSITIVE], ids=[t for t, _ in POSITIVE])
+def test_every_match_carries_exact_offsets_and_a_suggestion(text: str) -> None:
+    matches = find_stigma(text)
+    assert matches
+    for match in matches:
+        assert text[match.start : match.end] == match.term
+        assert match.term.strip() == match.term and match.term
+        assert match.suggestion.strip() and match.explanation.strip()
+        assert "\n" not in match.explanation
+
+
+def test_matches_are_ordered_by_start_and_never_overlap() -> None:
+    text = " ".join(t for t, _ in POSITIVE)
+    matches = find_stigma(text)
+    assert len(matches) >= len(POSITIVE)
+    for earlier, later in itertools.pairwise(matches):
+        assert earlier.end <= later.start
+
+
+def test_a_match_reports_the_words_as_written_with_the_respectful_alternative() -> None:
+    text = "Honestly my uncle Committed Suicide in 2010."
+    [match] = find_stigma(text)
+    assert match == StigmaMatch(
+        term="Committed Suicide",
+        start=18,
+        end=35,
+        suggestion=match.suggestion,
+        explanation=match.explanation,
+        rule="committed-suicide",
+    )
+    assert "died by suicide" in match.suggestion
+
+
+def test_a_phrase_wins_over_the_single_word_inside_it() -> None:
+    [match] = find_stigma("She ended up in the loony bin.")
+    assert (match.term, match.rule) == ("loony bin", "asylum")
+    [match] = find_stigma("He went psycho on me.")
+    assert (match.term, match.rule) == ("went psycho", "went-psycho")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nut job", "nut-job", "nutjob", "Nut Job", "NUTJOBS", "nutjob's", "r3tard", "ret4rd",
+     "reeetard", "psych0", "5chizo", "crack-head", "crackheads"],
+)  # fmt: skip
+def test_spacing_hyphen_case_plural_and_leet_variants_are_caught(text: str) -> None:
+    [match] = find_stigma(f"what a {text}!")
+    assert match.term == text
+
+
+def test_words_that_merely_contain_a_slur_are_not_flagged() -> None:
+    text = "Psychology, psychosis, schizophrenia, custard, leotard, retardant, balloon, saloon."
+    assert find_stigma(text) == []
+
+
+def test_the_fast_path_finds_exactly_what_a_full_scan_finds() -> None:
+    # find_stigma only runs a rule near its anchors; a missing anchor would silently drop
+    # matches, so compare with running every rule over the whole text.
+    texts = [t for t, _ in POSITIVE] + NEGATIVE
+    for text in [*texts, " ".join(texts), "\n".join(reversed(texts))]:
+        assert stigma._scan(text) == stigma._scan(text, full_scan=True), text[:80]
+
+
+def test_the_lexicon_version_is_a_dated_serial() -> None:
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}\.\d+", LEXICON_VERSION)
+
+
+def test_the_lexicon_file_parses_and_every_entry_has_the_required_keys() -> None:
+    data = tomllib.loads(_raw_lexicon())
+    assert data["version"] == LEXICON_VERSION
+    entries = data["entry"]
+    assert len(entries) == len(stigma._RULES) >= 30
+    ids = [entry["id"] for entry in entries]
+    assert len(set(ids)) == len(ids)
+    for entry in entries:
+        assert set(entry) >= ENTRY_KEYS, entry["id"]
+        assert entry.get("words") or entry.get("patterns"), entry["id"]
+        assert entry["suggestion"].strip() and entry["explanation"].strip()
+
+
+def test_every_entry_carries_its_rationale_and_known_false_positives() -> None:
+    raw = _raw_lexicon()
+    entries = raw.count("[[entry]]")
+    assert raw.count("# rationale") >= entries
+    assert raw.count("# known false positives") >= entries
+    # each one inside its own entry, not gathered at the top
+    for block in raw.split("[[entry]]")[1:]:
+        assert "# rationale" in block and "# known false positives" in block
+
+
+def test_every_rule_fires_on_at_least_one_positive_example() -> None:
+    covered = {rule for _, rule in POSITIVE}
+    assert covered == {rule.id for rule in stigma._RULES}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Caf\u00e9 psycho",  # NFC
+        "Cafe\u0301 psycho",  # NFD: a combining accent before the match shifts nothing
+        "\u00ad\u200b\u200d\ufeff",  # only invisible characters
+        "\ud800 lone surrogate psycho",
+        "\U0001f600\U0001f525 emoji psycho \u202e reversed",
+        "\x00\x07 control characters psycho",
+        "\ufb01ne ligature psycho",
+        "",
+        " ",
+    ],
+)
+def test_odd_unicode_input_does_not_crash_and_offsets_stay_exact(text: str) -> None:
+    for match in find_stigma(text):
+        assert text[match.start : match.end] == match.term
+    nfc = unicodedata.normalize("NFC", text) if "\ud800" not in text else text
+    for match in find_stigma(nfc):
+        assert nfc[match.start : match.end] == match.term
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("you ps\u200bycho", "ps\u200bycho"),  # zero-width space inside the word
+        ("you \uff50\uff53\uff59\uff43\uff48\uff4f", "\uff50\uff53\uff59\uff43\uff48\uff4f"),
+        ("you \u0440sycho", "\u0440sycho"),  # Cyrillic er
+        ("\u201cmy uncle committed suicide\u201d, she wrote to me", None),  # curly quotes
+        ("the junkie\u2019s bag", "junkie\u2019s"),
+    ],
+)
+def test_disguised_letters_are_read_as_the_word_they_imitate(text: str, term: str | None) -> None:
+    terms = [m.term for m in find_stigma(text)]
+    assert terms == ([term] if term else [])
+
+
+def test_a_100k_character_post_is_scanned_completely() -> None:
+    filler = "Some days are hard but I keep showing up for the group. " * 1800
+    text = filler + "My neighbour is a total psycho." + filler[:3000]
+    assert len(text) > 100_000
+    [match] = find_stigma(text)
+    assert match.term == "psycho" and text[match.start : match.end] == "psycho"
+
+
+def test_a_long_post_with_many_matches_returns_them_all() -> None:
+    text = "My ex is a total psycho and a junkie. I'm fine. " * 3000
+    matches = find_stigma(text)
+    assert len(matches) == 6000
+    assert all(text[m.start : m.end] == m.term for m in matches)
+
+
+def test_an_insult_about_another_person_points_at_the_word_itself() -> None:
+    text = "My dad went mental at me last night."
+    [match] = find_stigma(text)
+    assert (match.term, match.start, match.rule) == ("mental", 12, "mental-insult")
+    assert find_stigma("My dad went to a mental health talk last night.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("I was such a junkie back in the day.", "junkie"),
+        ("Honestly I was a crackhead for years.", "crackhead"),
+        ("I'm a psycho before coffee.", "psycho"),
+        ("I'm an addict, one day at a time.", None),
+        ("I'm an alcoholic and I'm in recovery.", None),
+        ("I've been clean for a year.", None),
+    ],
+)
+def test_slurs_are_flagged_about_the_writer_too_but_recovery_words_never_are(
+    text: str, rule: str | None
+) -> None:
+    assert [m.rule for m in find_stigma(text)] == ([rule] if rule else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("We played Maniac Mansion all night.", False),  # a capitalised name
+        ("She reviewed *Maniac* for the paper.", False),  # italics name a work
+        ("the band psycho killer were loud", False),  # "the band ..." names it
+        ("He's a complete *psycho*.", True),  # lower-case italics are emphasis
+        ("That Maniac cut me up on the ring road.", True),  # first word of a sentence
+        ("My Boss Is A Total Psycho.", True),  # Title-Case shouting
+        ("I think Dave's a Psycho.", True),  # a lone "a" does not join a name
+    ],
+)
+def test_a_capitalised_name_is_a_title_but_shouting_in_capitals_is_not(
+    text: str, flagged: bool
+) -> None:
+    assert bool(find_stigma(text)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("The county lunatic asylum closed in 1961.", False),
+        ("Records from the insane asylum go back to 1840.", False),
+        ("The Royal Lunatic Asylum is a hotel now.", False),
+        ("The old loony bin is a museum now.", True),  # a nickname mocks in any sentence
+        ("He should be in an insane asylum.", True),
+    ],
+)
+def test_a_historical_institution_is_named_but_a_mocking_nickname_is_still_flagged(
+    text: str, flagged: bool
+) -> None:
+    assert bool(find_stigma(text)) is flagged
