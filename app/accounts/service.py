@@ -16,6 +16,7 @@ from app.accounts.models import Account, AuthSession, RecoveryCode, Role
 from app.config import get_settings
 from app.db import utcnow
 from app.errors import AppError, Conflict, NotFound
+from app.moderation import cases as moderation
 from app.moderation.models import Appeal, Report, Sanction
 from app.reactions.models import Reaction
 from app.stories import service as stories
@@ -243,8 +244,14 @@ def set_role(session: Session, *, pseudonym: str, role: Role) -> Account:
     account = find_account(session, pseudonym)
     if account is None:
         raise NotFound(f"No account is called {pseudonym!r}.")
+    previous = account.role
     account.role = role
     session.flush()
+    if previous != role:
+        moderation.record(
+            session, moderator=None, action="set_role", account_id=account.id,
+            reason=f"{previous.value} -> {role.value} (granted with the kindred CLI)",
+        )  # fmt: skip
     return account
 
 

@@ -123,7 +123,11 @@ def screen_fields(**fields: str | None) -> Screened:
 def _hold_if_needed(
     session: Session, *, post: Post, author: Account, screened: Screened, new_post: bool
 ) -> None:
-    """Crisis, stigmatising wording and a new member's first posts go to the moderators."""
+    """Crisis, stigmatising wording and a new member's first posts go to the moderators.
+
+    The queue item is locked before the post row is written: the same order a moderator's
+    decision takes, so the two cannot deadlock.
+    """
     reasons, held = moderation.hold_reasons(
         session,
         author=author,
@@ -131,11 +135,11 @@ def _hold_if_needed(
         stigma=bool(screened.stigma),
         first_posts=new_post,
     )
+    if reasons:
+        moderation.open_case(session, post=post, reasons=reasons)
     if held and post.status == PostStatus.published:
         post.status = PostStatus.pending
     post.screening = screened.report(held=post.status == PostStatus.pending)
-    if reasons:
-        moderation.open_case(session, post=post, reasons=reasons)
     session.flush()
 
 
@@ -149,10 +153,10 @@ def publish_story(
     content_warning: str | None,
     anonymous: bool,
 ) -> Post:
+    moderation.require_active(author)
     found = circles.find_circle(session, circle)
     if found is None:
         raise Invalid([{"field": "circle", "message": "Please choose one of the circles."}])
-    moderation.require_active(author)
     screened = screen_fields(title=title, content_warning=content_warning, body=body)
     body = screened.fields["body"] or ""
     body_html, excerpt = _render(body)
@@ -266,6 +270,7 @@ def edit_post(
     session: Session, *, actor: Account, post_id: int, changes: dict[str, str | None]
 ) -> Post:
     """Apply an author's edit; the version it replaces is kept as a revision."""
+    moderation.require_active(actor)
     post = get_own_post(session, post_id=post_id, actor=actor)
     story_fields = {"title", "content_warning"} & changes.keys()
     if story_fields and not post.is_story:
@@ -281,18 +286,21 @@ def edit_post(
         raise Invalid(
             [{"field": "body", "message": f"A reply can be at most {REPLY_BODY_MAX} characters."}]
         )
-    moderation.require_active(actor)
     wanted = {
         name: changes[name] for name in ("title", "content_warning", "body") if name in changes
     }
-    screened = screen_fields(**wanted)
+    changed = screen_fields(**wanted)
     new = {
-        "title": screened.fields.get("title", post.title),
-        "content_warning": screened.fields.get("content_warning", post.content_warning),
-        "body": screened.fields.get("body") or post.body,
+        "title": changed.fields.get("title", post.title),
+        "content_warning": changed.fields.get("content_warning", post.content_warning),
+        "body": changed.fields.get("body") or post.body,
     }
     if new == {"title": post.title, "content_warning": post.content_warning, "body": post.body}:
         return post
+    # Screen the post as it will read, so a title-only edit keeps what the body showed.
+    whole = screen_fields(**new) if post.is_story else screen_fields(body=new["body"])
+    whole.redactions = changed.redactions
+    _hold_if_needed(session, post=post, author=actor, screened=whole, new_post=False)
     session.add(
         PostRevision(
             post_id=post.id,
@@ -308,7 +316,7 @@ def edit_post(
         post.body_html, post.excerpt = _render(post.body)
     post.title, post.content_warning = new["title"], new["content_warning"]
     post.edited_at = utcnow()
-    _hold_if_needed(session, post=post, author=actor, screened=screened, new_post=False)
+    session.flush()
     return post
 
 
