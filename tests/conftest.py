@@ -17,9 +17,12 @@ os.environ.setdefault("KINDRED_SECRET_KEY", secrets.token_urlsafe(48))
 os.environ["KINDRED_RATE_LIMITS"] = "off"
 os.environ["KINDRED_PREMODERATE_FIRST_POSTS"] = "0"
 
+from app.accounts.models import Account, Role
+from app.circles.models import Circle
 from app.config import Settings, get_settings
 from app.db import get_session, make_engine
 from app.main import create_app
+from tests.factories import make_account, make_circle
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ENV = "KINDRED_TEST_POSTGRES_URL"
@@ -135,6 +138,26 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
             return getattr(current, name)
 
     return Override()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def member(db: Session) -> Account:
+    return make_account(db)
+
+
+@pytest.fixture
+def other(db: Session) -> Account:
+    return make_account(db)
+
+
+@pytest.fixture
+def moderator(db: Session) -> Account:
+    return make_account(db, role=Role.moderator)
+
+
+@pytest.fixture
+def circle(db: Session) -> Circle:
+    return make_circle(db)
 
 
 class QueryCounter:

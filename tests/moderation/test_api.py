@@ -26,7 +26,6 @@ from tests.factories import (
     assert_problem,
     bearer,
     make_account,
-    make_circle,
     make_reply,
     make_story,
 )
@@ -43,11 +42,6 @@ Headers = dict[str, str]
 
 
 @pytest.fixture
-def circle(db: Session) -> Circle:
-    return make_circle(db)
-
-
-@pytest.fixture
 def author(db: Session) -> Account:
     return make_account(db)
 
@@ -58,18 +52,8 @@ def author_auth(db: Session, author: Account) -> Headers:
 
 
 @pytest.fixture
-def member(db: Session) -> Account:
-    return make_account(db)
-
-
-@pytest.fixture
 def member_auth(db: Session, member: Account) -> Headers:
     return bearer(db, member)
-
-
-@pytest.fixture
-def moderator(db: Session) -> Account:
-    return make_account(db, role=Role.moderator)
 
 
 @pytest.fixture

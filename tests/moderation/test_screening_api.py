@@ -13,7 +13,7 @@ from app.help import service as help_now
 from app.moderation.models import AuditEntry, CaseReason, CaseStatus, ModerationCase, Report
 from app.stories.models import Post, PostStatus
 from app.stories.schemas import STORY_BODY_MAX
-from tests.factories import assert_problem, bearer, make_account, make_circle, make_story
+from tests.factories import assert_problem, bearer, make_account, make_story
 
 API = "/api/v1"
 
@@ -58,21 +58,6 @@ def help_names(help_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def member(db: Session) -> Account:
-    return make_account(db)
-
-
-@pytest.fixture
-def other(db: Session) -> Account:
-    return make_account(db)
-
-
-@pytest.fixture
-def moderator(db: Session) -> Account:
-    return make_account(db, role=Role.moderator)
-
-
-@pytest.fixture
 def auth(db: Session, member: Account) -> dict[str, str]:
     return bearer(db, member)
 
@@ -80,11 +65,6 @@ def auth(db: Session, member: Account) -> dict[str, str]:
 @pytest.fixture
 def mod_auth(db: Session, moderator: Account) -> dict[str, str]:
     return bearer(db, moderator)
-
-
-@pytest.fixture
-def circle(db: Session) -> Circle:
-    return make_circle(db)
 
 
 def post_story(

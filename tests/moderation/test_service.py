@@ -37,11 +37,6 @@ from tests.factories import make_account, make_circle, make_reply, make_story
 
 
 @pytest.fixture
-def circle(db: Session) -> Circle:
-    return make_circle(db)
-
-
-@pytest.fixture
 def author(db: Session) -> Account:
     return make_account(db)
 
@@ -49,11 +44,6 @@ def author(db: Session) -> Account:
 @pytest.fixture
 def story(db: Session, author: Account, circle: Circle) -> Post:
     return make_story(db, author=author, circle=circle, body="Words to keep.")
-
-
-@pytest.fixture
-def moderator(db: Session) -> Account:
-    return make_account(db, role=Role.moderator)
 
 
 @pytest.fixture

@@ -32,11 +32,6 @@ def stored(db: Session, post: Post) -> int:
 
 
 @pytest.fixture
-def member(db: Session) -> Account:
-    return make_account(db)
-
-
-@pytest.fixture
 def auth(db: Session, member: Account) -> dict[str, str]:
     return bearer(db, member)
 

@@ -74,21 +74,6 @@ def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
 
 
 @pytest.fixture
-def member(db: Session) -> Account:
-    return make_account(db)
-
-
-@pytest.fixture
-def other(db: Session) -> Account:
-    return make_account(db)
-
-
-@pytest.fixture
-def circle(db: Session) -> Circle:
-    return make_circle(db)
-
-
-@pytest.fixture
 def auth(db: Session, member: Account) -> dict[str, str]:
     return bearer(db, member)
 
