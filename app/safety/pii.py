@@ -9,14 +9,18 @@ helplines in data/pii_public.toml.
 
 Speed: most of these patterns cannot be skipped through quickly by the regex engine, so each
 runs only in a small window around a cheap anchor (an "@", a run of digits, ".com", a
-platform name); a 5,000-character post takes about a millisecond, and no input is worse
-than linear.
+platform name), and each anchor starts with something the engine can scan for quickly (a
+literal, a digit, a non-letter); a 5,000-character post takes about a millisecond, and no
+input is worse than linear.
 
 Decisions worth knowing: redaction also applies inside Markdown code spans and blocks (a
 phone number in backticks is still a phone number); "user@localhost" and other addresses
-without a TLD are left alone; a bare "@name" is taken as a social handle, so a Kindred
-@mention of a pseudonym is redacted too; a US ZIP code or a UK outward code on its own is
-not redacted, a full UK or Canadian postcode is.
+without a TLD are left alone, and so is an organisation's role mailbox at a charity,
+government, NHS or university domain ("info@mind.org.uk", see data/pii_public.toml); a bare
+"@name" is a Kindred @mention of a pseudonym, public on the forum, and is left alone unless a
+platform is named beside it; link shorteners and personal domains are not profile links; a
+US ZIP code or a UK outward code on its own is not redacted, a full UK, Canadian or Irish
+postcode is.
 """
 
 from __future__ import annotations
@@ -139,7 +143,6 @@ _EMAIL = re.compile(
     r"(?P<domain>(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,24})(?![^\W_]|-|\.[^\W_]|:[^\s/])",
     re.IGNORECASE,
 )
-_LOCAL_RUN = re.compile(r"[\w+%'.-]+\Z")
 _PUBLIC_EMAILS = frozenset(e.lower() for e in _PUBLIC["email"]["public"])
 # Role mailboxes at charities, government, the NHS and universities ("info@mind.org.uk") are
 # published contact points; the rule is written down in data/pii_public.toml.
@@ -171,16 +174,25 @@ _OB_EMAIL = re.compile(
 )
 # On lowercase text. A dot with spaces must have them on both sides ("gmail . com"), or every
 # sentence starting "It", "In" or "At" would open a window.
-_OB_ANCHOR = re.compile(rf"(?:dot[ \t]+|[\])}}>][ \t]*|\.(?:(?<=[ \t]\.)[ \t])?)(?:{_TLDS})\b")
+# Two patterns, each starting with something the regex engine can scan for quickly.
+_OB_ANCHORS = (
+    re.compile(rf"dot[ \t]+(?:{_TLDS})\b"),
+    re.compile(rf"[\])}}>.](?:(?<=[ \t]\.)[ \t]|(?<=[\])}}>])[ \t]*)?(?:{_TLDS})\b"),
+)
 _OBFUSCATION = re.compile(r"[\s\[\](){}<>]|\bdot\b", re.IGNORECASE)
-# Some sign of obfuscation near a TLD, before the window is searched (on lowercase text).
-_OB_HINT = re.compile(r"\bat\b|\bdot\b|[\[({<]|[ \t][@\uff20]|[@\uff20][ \t]")
+# Some sign of obfuscation near a TLD, before the window is searched (on lowercase text):
+# "at" or "dot" as a word, a bracket, an "@" with a space beside it. Three patterns that
+# each start with something the regex engine finds quickly.
+_OB_HINTS = (
+    re.compile(r"at(?<![a-z]at)(?![a-z])"),
+    re.compile(r"dot(?<![a-z]dot)(?![a-z])"),
+    re.compile(r"[\[({<]|[@\uff20](?:(?<=[ \t].)|(?=[ \t]))"),
+)
 _SAYS_EMAIL = re.compile(
-    r"\b(?:e-?mail|mail|inbox|address|write[ \t]+to)(?:[ \t]+(?:is|me))?(?:['\u2019]s)?"
-    r"[ \t]*:?[ \t]*\Z",
+    r"\b(?:e-?mail|mail|inbox|address|write(?:[ \t]+to)?|contact|reach)(?:[ \t]+(?:is|me|us))?"
+    r"(?:['\u2019]s)?(?:[ \t]+at)?[ \t]*:?[ \t]*\Z",
     re.IGNORECASE,
 )
-_PLAIN_AT = re.compile(_OB_AT, re.IGNORECASE)
 _PLAIN_DOT = re.compile(_OB_DOT, re.IGNORECASE)
 
 
@@ -218,10 +230,13 @@ def _plain_emails(text: str) -> Iterator[_Span]:
     for at in _AT_SIGN.finditer(text):
         if at.start() < done:
             continue
-        run = _LOCAL_RUN.search(text, max(0, at.start() - 64), at.start())
-        if run is None:
-            continue
-        starts = [run.start()] + [run.start() + i + 1 for i, c in enumerate(run[0]) if c == "_"]
+        first = at.start()
+        while first > max(0, at.start() - 64) and (
+            text[first - 1].isalnum() or text[first - 1] in "_+%'.-"
+        ):
+            first -= 1
+        run = text[first : at.start()]
+        starts = [first] + [first + i + 1 for i, c in enumerate(run) if c == "_"]
         for start in starts:
             if text[max(0, start - 7) : start].lower() == "mailto:":
                 start -= 7
@@ -233,21 +248,38 @@ def _plain_emails(text: str) -> Iterator[_Span]:
                 break
 
 
+def _may_be_obfuscated(text: str, low: str, start: int, end: int) -> bool:
+    """Whether the window around a TLD at low[start:end] is worth searching: not a URL or a
+    plain address ("nhs.uk/...", "jane@gmail.com"), and some sign of obfuscation nearby."""
+    if low[start] == ".":
+        lo = max(0, start - 60)
+        first = 1 + max(
+            text.rfind(" ", lo, start), text.rfind("\n", lo, start), text.rfind("\t", lo, start)
+        )
+        token = text[first : end + 1]
+        if "/" in token or ("@" in token and not re.search(r"[\[({<]", token)):
+            return False
+    return any(hint.search(low, max(0, start - 100), end) for hint in _OB_HINTS)
+
+
 def _emails(text: str, low: str) -> Iterator[tuple[str, int, int]]:
     for start, end in _plain_emails(text):
         # "@quiet@mastodon.social" is a fediverse handle, not an e-mail address.
         if start > 0 and text[start - 1] == "@" and (start < 2 or not text[start - 2].isalnum()):
             yield "handle", start - 1, end
-        elif _FEDIVERSE.search(low[text.rfind("@", start, end) + 1 : end]):
-            yield "handle", start, end
+        elif _FEDIVERSE.search(low[max(text.rfind("@", start, end), start) : end]) or re.search(
+            "mastodon|fediverse", low[max(0, start - 40) : start]
+        ):
+            yield "handle", start, end  # "my mastodon is fern@mas.to"
         else:
             yield "email", start, end
     accept = lambda m: _obfuscated_email(text, m)  # noqa: E731
-    hits = [
+    hits = sorted(
         a.span()
-        for a in _OB_ANCHOR.finditer(low)
-        if _OB_HINT.search(low, max(0, a.start() - 100), a.end())
-    ]
+        for anchor in _OB_ANCHORS
+        for a in anchor.finditer(low)
+        if _may_be_obfuscated(text, low, a.start(), a.end())
+    )
     for window in _merged(hits, len(text), 100, 24):
         for start, end in _scan(_OB_EMAIL, text, accept, *window):
             yield "email", start, end
@@ -424,8 +456,8 @@ _UP = "A-ZÀ-ÖØ-Þ"
 _WORD = r"[\w'\u2019-]+"
 _CAPITALISED = rf"[{_UP}][\w'\u2019-]*"
 _UNIT = (
-    r"(?:(?i:flat|apt|apartment|unit|suite|ste|room)\.?[ \t]*#?[0-9]{1,4}[A-Za-z]?"
-    r"|#[0-9]{1,4}[A-Za-z]?)"
+    r"(?:(?i:flat|apt|apartment|unit|suite|ste|room|level|lvl|floor|shop)\.?[ \t]*#?"
+    r"[0-9]{1,4}[A-Za-z]?|#[0-9]{1,4}[A-Za-z]?)"
 )
 _NUMBER = r"(?<![\w$£€¥#.,/+-])[0-9]{1,5}[A-Za-z]?(?:[-\u2013/][0-9]{1,5}[A-Za-z]?)?"
 _NUMBER_ANCHOR_TEMPLATE = (
@@ -446,6 +478,7 @@ _CITY_END = (
     r"(?=[ \t]*(?:[,.;:!?)\r\n]|$)|[ \t]+[A-Z0-9]{2,4}[ \t][0-9][A-Z]{2}\b"
     rf"|,?[ \t]+{_STATE_ZIP})"
 )
+_TOWN = rf"{_CAPITALISED}(?:[ \t]+{_CAPITALISED}){{0,2}}"  # "Ballsbridge, Dublin 4"
 _EN_ADDRESS = re.compile(
     rf"{_NUMBER},?[ \t]+"
     rf"(?:(?P<cap>(?:(?:{_CAPITALISED}|[0-9]{{1,3}}(?:st|nd|rd|th))[ \t]+){{1,3}}"
@@ -455,8 +488,7 @@ _EN_ADDRESS = re.compile(
     r"(?:[ \t]+(?:N|S|E|W|NE|NW|SE|SW|Upper|Lower)\b)?"
     rf"(?:,?[ \t]+{_UNIT}\b)?"
     # A town may carry a postal district: "Dublin 2", "Dublin 6W", "Manchester 4".
-    rf"(?:,[ \t]*(?P<city>{_CAPITALISED}(?:[ \t]+{_CAPITALISED}){{0,2}})"
-    rf"(?:[ \t]+[0-9]{{1,2}}W?)?{_CITY_END})?"
+    rf"(?:,[ \t]*(?P<city>{_TOWN}(?:,[ \t]*{_TOWN})?)(?:[ \t]+[0-9]{{1,2}}W?)?{_CITY_END})?"
     rf"(?:,?[ \t]+{_STATE_ZIP})?"
 )
 _UNIT_BEFORE = re.compile(rf"(?<![\w-]){_UNIT},?[ \t]+$")
@@ -491,9 +523,15 @@ _DE_SUFFIXES = (
     "steig", "pfad", "straat", "laan", "gracht", "plein", "dijk", "singel", "kade", "markt",
     "steeg", "burgwal", "gatan", "gata", "vägen", "väg", "gränd", "torget", "torg", "gade",
     "vej", "veien", "vei", "vegen", "stræde", "straede", "plads", "plass", "allé", "katu",
-    "ntie", "kuja",
+    "ntie", "kuja", "vejen", "gaden", "torvet", "pladsen", "plassen",
 )  # fmt: skip
 _DE_SUFFIX = _alternation(_DE_SUFFIXES)
+# A one-word street may carry an adjective: "Oudezijds Voorburgwal 14", "Alte Gasse 3".
+_DE_ADJECTIVES = (
+    "(?:Oude|Oudezijds|Nieuwezijds|Nieuwe|Lange|Korte|Grote|Kleine|Hoge|Lage|Achter|Noord|"
+    "Zuid|Oost|West|Sint|Alte|Neue|Große|Grosse|Hohe|Obere|Untere|Vordere|Hintere|Gamla|Nya|"
+    "Store|Lille|Nørre|Søndre|Vester|Øster)"
+)
 # Norwegian and Danish write the type as a word after a genitive: "Karl Johans gate 1".
 _NORDIC_TYPES = ("gate", "gata", "gatan", "vei", "veg", "vej", "gade", "plass", "plads", "torg")
 _NORDIC_TYPE = _alternation(_NORDIC_TYPES)
@@ -510,16 +548,17 @@ _POSTCODE_TOWN = (
     rf"[ \t]+[{_UP}][\w-]+)?"
 )
 _DE_ADDRESS = re.compile(
-    rf"(?<![\w-])(?:[{_UP}][\w-]+?(?:{_DE_SUFFIX})|(?i:[\w-]+(?:straße|strasse))"
+    rf"(?<![\w-])(?:(?:{_DE_ADJECTIVES}[ \t]+)?[{_UP}][\w-]+?(?:{_DE_SUFFIX})"
+    r"|(?i:[\w-]+(?:straße|strasse))"
     rf"|{_CAPITALISED}[ \t]+(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Damm|Ufer)"
     rf"|(?:{_CAPITALISED}[ \t]+){{0,2}}[{_UP}][\w'\u2019-]*s[ \t]+{_NORDIC_TYPE})"
     r"[ \t]+[0-9]{1,4}[a-zA-Z]?(?:[ \t]?[-/][ \t]?[0-9]{1,4}[a-z]?)?(?![\w%])" + _POSTCODE_TOWN
 )
 # Streets named by a phrase, not a suffix: German "Unter den Linden 5", "An der Alster 12",
 # "Am Markt 3", "Zur Linde 2"; Dutch "Laan van Meerdervoort 12", "Weg naar de Zee 4". "Im"
-# is left out: it is also "I'm" written without its apostrophe.
-# A flat list of capitalised words is what the regex engine scans for fastest ("In" is left
-# out: English sentences start with it); the hits are narrowed in _addresses.
+# and "In der" are left out ("Im" is also "I'm" without its apostrophe, "In" starts English
+# sentences). Known false positive: German prose such as "Am Ende 5 Tage". The anchor is a
+# flat list of words, which the regex engine scans for fastest; _addresses narrows its hits.
 _PHRASE_ANCHOR = re.compile(
     "(?:Unter|An|Auf|Hinter|Vor|Bei|Zu|Über|Neben|Alt|Am|Zum|Zur|Laan|Plein|Kade|Weg|Straat|"
     "Dijk|Gracht|Singel|Markt|Steeg|Burgwal)[ \t]"
@@ -745,16 +784,20 @@ _TIME_LIKE = re.compile(
     re.IGNORECASE,
 )
 _PLATFORM = _alternation(_WORDS["platforms"])
-# On lowercase text behind one space (see _platforms): a platform word must start a word,
+# On lowercase text behind one space (see _handles): a platform word must start a word,
 # and the look-ahead keeps "ig" in "ignore" out. Scanning for the character before the word
 # is several times faster than scanning for the word.
 _PLATFORM_ANCHOR = re.compile(rf"[^a-z0-9](?P<p>{_PLATFORM})(?![a-z0-9])")
 _EVERYDAY_PLATFORMS = frozenset(_WORDS["everyday_platforms"])
+_PLAIN_WORD_PLATFORMS = frozenset(_WORDS["plain_word_platforms"])
 _ACCOUNT = (
     r"(?:handle|user[ \t]?name|user|name|id|tag|battle[ \t]?tag|gamer[ \t]?tag|gt|ign|account|"
     r"acct|acc|channel|page|profile|@)"
 )
 _IT_IS = r"(?:it['\u2019]?s|it[ \t]+is|i['\u2019]?m|i[ \t]+am|as|at|is|under|called)"
+# The intros that name an account even with no "my" or "add me" before the platform: "on
+# snap I'm bluebird", "on tiktok as bluebird"; not "on spotify at night".
+_NAMING = re.compile(r"(?:it['\u2019]?s|it[ \t]+is|i['\u2019]?m|i[ \t]+am|as|called)[ \t]+", re.I)
 _CANDIDATE = r"(?P<h>[@$]?[A-Za-z0-9_][A-Za-z0-9_.#-]{1,31})"  # "$" for a Cash App tag
 # What comes right before a platform word (lowercase, up to the word): "my ...", "my
 # username on ...", "add me on ...", "I'm on ...".
@@ -764,18 +807,23 @@ _BEFORE_PLATFORM = re.compile(
     rf"|(?P<my_account>\bmy[ \t]+{_ACCOUNT}[ \t]+(?:on|for|in)[ \t]+)"
     r"|(?P<verb>\b(?:add|follow|find|dm|pm|message|msg|text|hmu|hit[ \t]+me[ \t]+up|reach|"
     r"contact|talk[ \t]+to|chat(?:[ \t]+with)?|friend|ping|catch|sub(?:scribe)?[ \t]+to|"
-    r"look[ \t]+me[ \t]+up|search[ \t]+me|(?P<im>i['\u2019]?m|i[ \t]+am|(?:i[ \t]+)?(?:stream|post|"
-    r"play|game|upload|vlog|blog|draw|make[ \t]+music|am[ \t]+active)(?:ing)?))"
+    r"look[ \t]+me[ \t]+up|search[ \t]+me|watch|listen[ \t]+to|check[ \t]+(?:me[ \t]+)?out|"
+    r"see|join|play[ \t]+with"
+    # Being or doing something on a platform says less: "I'm on discord sometimes", "I
+    # stream on twitch every night".
+    r"|(?P<vague>i['\u2019]?m|i[ \t]+am|(?:i[ \t]+)?(?:stream|post|play|game|upload|vlog|blog|"
+    r"draw|make[ \t]+music|am[ \t]+active)(?:ing)?))"
     r"(?:[ \t]+(?:me|us|also|still))?(?:[ \t]+up)?[ \t]+(?:on|at|via|over(?:[ \t]+on)?|in)"
     r"[ \t]+))\Z"
 )
+_LINKING = (" on ", " at ", " via ", " over ", " in ")  # how _BEFORE_PLATFORM ends, but "my"
 # What comes right after it, up to the handle: "insta: quiet_fern", "steam name is
 # moonlight", "discord, username is moonlight", "snapchat, it's bluebird", "snap me at x".
 _AFTER_PLATFORM = re.compile(
     rf"(?:['\u2019]s)?(?P<account>(?:[ \t]+{_ACCOUNT}){{0,2}})"
-    r"(?:(?P<is>[ \t]+(?:is|=)[ \t]+|['\u2019]s[ \t]+)"
-    r"|(?P<me>[ \t]+me(?:[ \t]*:[ \t]*|[ \t]+(?:(?:at|on)[ \t]+)?))"
-    r"|(?:(?P<colon>[ \t]*[:=(][ \t]*|[ \t]+[-\u2013\u2014][ \t]+)|(?P<comma>[ \t]*[,;!.][ \t]*)"
+    r"(?:(?P<is>[ \t]+is[ \t]+|['\u2019]s[ \t]+)"
+    r"|(?P<me>[ \t]+me\b)?"
+    r"(?:(?P<colon>[ \t]*[:=(][ \t]*|[ \t]+[-\u2013\u2014][ \t]+)|(?P<comma>[ \t]*[,;!.][ \t]*)"
     r"|[ \t]+)"
     rf"(?P<intro>(?:my[ \t]+)?{_ACCOUNT}(?:[ \t]*[:=][ \t]*|[ \t]+is[ \t]+)|{_IT_IS}[ \t]+)?)"
     + _CANDIDATE,
@@ -786,6 +834,10 @@ _AFTER_PLATFORM = re.compile(
 _ON_PLATFORM = re.compile(
     r"(?:[ \t]+(?:over|also|too))?[ \t]+on[ \t]+\Z|[ \t]*\([ \t]*\Z|[ \t]+is[ \t]+my[ \t]+\Z"
 )
+# Endings of the words people use to describe an account or themselves, not to name them.
+_DESCRIBING = ("ing", "ed", "ful", "ous", "ive", "able", "ible", "ic", "less", "ish", "ier")
+_CLAUSE_START = re.compile(r"(?:^|[\n,;:(!?.])[ \t]*\Z")
+_ON_ENDINGS = (" on ", "(", "( ", " my ", "on\t", "my\t")  # how _ON_PLATFORM ends
 _TOKEN_BEFORE = re.compile(r"(?<![\w@.#'\u2019-])@?[A-Za-z0-9_][A-Za-z0-9_.#-]{1,31}\Z")
 # ... and what may lead up to it: "I'm", "find me as", "catch me streaming as", "go by".
 _LEAD = re.compile(
@@ -799,7 +851,7 @@ _LEAD = re.compile(
 _AT_AFTER_PLATFORM = re.compile(
     rf"(?<![a-z0-9])(?:{_PLATFORM})(?:['\u2019]s)?"
     r"(?:[ \t]*[:=(\-\u2013\u2014]|[ \t]*,?[ \t]*\b(?:is|it['\u2019]?s|its|i['\u2019]?m|im|as|"
-    r"at|me|under|still|now|here|handle|user[ \t]?name|name|id|tag|account|page|profile|"
+    r"at|me|are|both|under|still|now|here|handle|user[ \t]?name|name|id|tag|account|page|profile|"
     r"channel|gamertag)\b)*[ \t]*\Z"
 )
 # Right after an "@name": "@x on twitter", "@x over on insta", "@x (tiktok)", "@x is my ig".
@@ -810,7 +862,7 @@ _AT_BEFORE_PLATFORM = re.compile(
 )
 _STANDS_ALONE = re.compile(
     r"[ \t]*(?:$|[\r\n,;:!?)\]]|\.(?!\w)|[\U0001f300-\U0001faff\u2600-\u27bf])"
-    r"|[ \t]+(?:[-\u2013\u2014]|(?:and|or|if|so|but|then|too|btw|lol|pls|please|thanks?|x+|"
+    r"|[ \t]+(?:[-\u2013\u2014(]|(?:and|or|if|so|but|then|too|btw|lol|pls|please|thanks?|x+|"
     r"haha|feel|dm|hmu|come|say|send|tho|though|cause|because|cos)\b)",
     re.IGNORECASE,
 )
@@ -819,12 +871,18 @@ _IN_URL = re.compile(r"[./][\w/]")  # "github.com/features" names a site, not a 
 _SITE = re.compile(r"\.(?:com|org|net|gov|edu|co\.uk|org\.uk|io)$")
 
 
+_HANDLE_SHAPE = re.compile(r"_|[^\W_]\.[^\W_]|#[0-9]{4,5}$|[a-z]{2}[A-Z]")
+_TWO_DIGITS = re.compile("[0-9]{2}")
+_LETTERS = re.compile("[A-Za-z]")
+_HANDLE_CHARACTER = re.compile("[0-9_.#]")
+
+
 def _looks_like_handle(token: str) -> bool:
     """A token no one would write as a plain word: "quiet_fern", "jess.b", "fern99",
     "Fern#1234", "QuietFern"."""
     return bool(
-        re.search(r"[^\W_][._][^\W_]|#[0-9]{4,5}$|[a-z]{2}[A-Z]", token)
-        or (re.search("[0-9]{2}", token) and len(re.findall("[A-Za-z]", token)) >= 3)
+        _HANDLE_SHAPE.search(token)
+        or (_TWO_DIGITS.search(token) and len(_LETTERS.findall(token)) >= 3)
     )
 
 
@@ -837,18 +895,17 @@ def _handle_token(text: str, start: int, token: str, level: str) -> _Span | None
     end = start + len(token)
     bare = token.lstrip("@$")
     low = bare.lower()
-    if not re.search("[a-z]", low) or low in _WORDS["not_handle"] or _TIME_LIKE.fullmatch(low):
+    if not _LETTERS.search(low) or low in _WORDS["not_handle"] or _TIME_LIKE.fullmatch(low):
         return None
     if _SITE.search(low) or text[end : end + 1] == "/":
         return None  # "I'm 25 on tiktok instagram.com/p/..." is a link, judged as one
     if token.startswith(("@", "$")) or _looks_like_handle(bare):
         return start, end
-    if level == "strict":
-        return None
+    if level == "strict" or (bare.islower() and len(bare) > 4 and bare.endswith(_DESCRIBING)):
+        return None  # "I'm lurking on reddit", "check me out on tiktok, it's embarrassing"
     if level == "named":
-        describing = bare.islower() and bare.endswith(("ing", "ed"))  # "I'm lurking on reddit"
-        return None if describing else (start, end)
-    if re.search("[0-9_.#]", bare) or _STANDS_ALONE.match(text, end):
+        return start, end
+    if _HANDLE_CHARACTER.search(bare) or _STANDS_ALONE.match(text, end):
         return start, end
     return None
 
@@ -858,28 +915,36 @@ def _handle_after(text: str, low: str, platform: str, start: int, end: int) -> _
     m = _AFTER_PLATFORM.match(text, end)
     if m is None:
         return None
-    before = _BEFORE_PLATFORM.search(low, max(0, start - 48), start)
+    before = None
+    if "my" in low[max(0, start - 24) : start] or low.endswith(_LINKING, max(0, start - 7), start):
+        before = _BEFORE_PLATFORM.search(low, max(0, start - 40), start)
     my = before is not None and before["verb"] is None
     verb = before is not None and before["verb"] is not None
-    if m["is"] is not None:
-        level = "tight" if my or m["account"] else ""  # not "insta is toxic"
+    if m["is"] is not None and m["account"]:
+        level = "tight"  # "steam name is moonlight"
+    elif m["is"] is not None:
+        # "my insta is bluebird", but not "insta is toxic"; "my signal is weak" is no handle
+        level = "" if not my else "strict" if platform in _PLAIN_WORD_PLATFORMS else "tight"
     elif m["me"] is not None:
-        level = "tight" if platform in ("snap", "kik", "venmo") else ""  # "snap me at jessie99"
+        # "snap me at jessie99", "kik me: fernie"
+        level = "tight" if platform in ("snap", "snapchat", "kik", "venmo") else ""
     elif m["colon"] is not None:
         level = "tight"  # "insta: quiet_fern", "tiktok (quiet_fern)"
     elif m["comma"] is not None:
         level = "tight" if verb else ""  # "add me on snapchat, it's bluebird"
     elif verb and m["intro"] is None:
-        level = "strict" if before is not None and before["im"] else "tight"
-    elif verb or my:
-        level = "tight"  # "I'm on discord as moonlight"
+        level = "strict" if before is not None and before["vague"] else "tight"
+    elif verb or my or _NAMING.fullmatch(m["intro"] or ""):
+        level = "tight"  # "I'm on discord as moonlight", "on snap I'm bluebird"
     else:
-        level = "strict"  # "IG quiet_fern", "on tiktok as quiet_fern"
+        level = "strict"  # "IG quiet_fern", "spotify username fern_"
     return _handle_token(text, m.start("h"), m["h"], level) if level else None
 
 
-def _handle_before(text: str, low: str, platform: str, start: int) -> _Span | None:
-    """A handle before the platform word starting at text[start]."""
+def _handle_before(text: str, low: str, start: int, end: int) -> _Span | None:
+    """A handle before the platform word at text[start:end]."""
+    if not low.endswith(_ON_ENDINGS, max(0, start - 4), start):
+        return None
     on = _ON_PLATFORM.search(low, max(0, start - 16), start)
     if on is None:
         return None
@@ -887,6 +952,14 @@ def _handle_before(text: str, low: str, platform: str, start: int) -> _Span | No
     if token is None:
         return None
     if _LEAD.search(text, max(0, token.start() - 32), token.start()):
+        return _handle_token(text, token.start(), token[0], "named")
+    if (
+        _CLAUSE_START.search(text, max(0, token.start() - 4), token.start())
+        and _STANDS_ALONE.match(text, end)
+        and not token[0].lower().endswith("s")
+    ):
+        # A clause of its own: "riversong on twitch!", "streaming later, riversong on
+        # twitch"; not "hours on tiktok."
         return _handle_token(text, token.start(), token[0], "named")
     return _handle_token(text, token.start(), token[0], "strict")
 
@@ -917,7 +990,7 @@ def _at_handle(low: str, m: re.Match[str]) -> bool:
     after = _AT_BEFORE_PLATFORM.match(low, end)
     if after and after["p"] not in _EVERYDAY_PLATFORMS:
         return True  # but "@RiverStone on threads like this one" is a mention
-    return bool(re.search("[._]", name)) and _platform_within_words(low, start, end)
+    return ("." in name or "_" in name) and _platform_within_words(low, start, end)
 
 
 def _handles(text: str, low: str) -> Iterator[tuple[str, int, int]]:
@@ -932,10 +1005,10 @@ def _handles(text: str, low: str) -> Iterator[tuple[str, int, int]]:
         start, end = p.start("p") - 1, p.end("p") - 1
         if low[start - 1 : start].isalnum():
             continue  # "ig" in "naïg..."
-        platform = re.sub(r"\s", "", p["p"])
+        platform = p["p"].replace(" ", "").replace("\t", "")
         for span in (
             _handle_after(text, low, platform, start, end),
-            _handle_before(text, low, platform, start),
+            _handle_before(text, low, start, end),
         ):
             if span is not None:
                 yield "handle", *span
@@ -1011,7 +1084,6 @@ _PROFILE = re.compile(
     re.IGNORECASE,
 )
 _URL_REST = re.compile(r"[^\s<>()\[\]{}\"'`]*")
-_TOKEN_START = re.compile(r"\S*\Z")
 _TOKEN_END = re.compile(r"\S*")
 _PROFILE_SUBDOMAIN = re.compile(
     r"\.(?:tumblr\.com|substack\.com|medium\.com|github\.io|gitlab\.io|carrd\.co)", re.I
@@ -1036,9 +1108,13 @@ def _profile_links(text: str) -> Iterator[tuple[str, int, int]]:
     for a in _DOMAIN_ANCHOR.finditer(text):
         if a.start() < done:
             continue
-        start = _TOKEN_START.search(text, max(0, a.start() - 60), a.start())
+        lo = max(0, a.start() - 60)
+        at = a.start()
+        token_start = 1 + max(
+            text.rfind(" ", lo, at), text.rfind("\n", lo, at), text.rfind("\t", lo, at)
+        )
+        token_start = max(token_start, lo)
         end = _TOKEN_END.match(text, a.start())
-        token_start = start.start() if start else a.start()
         done = end.end() if end else a.end()
         token = text[token_start:done]
         if "/" in token or _PROFILE_SUBDOMAIN.search(token):

@@ -213,7 +213,11 @@ POSITIVES = [
         "profile_link",
         "https://chat.whatsapp.com/AbCdEfGh123",
     ),
-    ("bsky.app/profile/quietfern.bsky.social", "profile_link", "bsky.app/profile/quietfern.bsky.social"),
+    (
+        "bsky.app/profile/quietfern.bsky.social",
+        "profile_link",
+        "bsky.app/profile/quietfern.bsky.social",
+    ),
     ("pinterest.com/fernboards", "profile_link", "pinterest.com/fernboards"),
     ("twitch.tv/fernplays", "profile_link", "twitch.tv/fernplays"),
     ("onlyfans.com/fern", "profile_link", "onlyfans.com/fern"),
@@ -292,6 +296,24 @@ POSITIVES = [
     ("my ig's fern.writes", "handle", "fern.writes"),
     ("search fern_writes on tiktok", "handle", "fern_writes"),
     ("you'll find me as FernWrites on tumblr", "handle", "FernWrites"),
+    ("snap me, it's river.song", "handle", "river.song"),
+    ("on snap I'm riversong", "handle", "riversong"),
+    ("Discord = riversong", "handle", "riversong"),
+    ("riversong on twitch!", "handle", "riversong"),
+    ("watch me on twitch, I'm riversong", "handle", "riversong"),
+    ("my instagram is riversong (private tho)", "handle", "riversong"),
+    ("my mastodon is riversong@mas.to", "handle", "riversong@mas.to"),
+    (
+        "22 Pembroke Road, Ballsbridge, Dublin 4",
+        "address",
+        "22 Pembroke Road, Ballsbridge, Dublin 4",
+    ),
+    ("Level 3, 100 George St", "address", "Level 3, 100 George St"),
+    ("Oudezijds Voorburgwal 14", "address", "Oudezijds Voorburgwal 14"),
+    ("Strandvejen 100", "address", "Strandvejen 100"),
+    ("Auf dem Berg 7, 12345 Musterstadt", "address", "Auf dem Berg 7, 12345 Musterstadt"),
+    ("contact me at sam at riseup.net", "email", "sam at riseup.net"),
+    ("jane_doe at hey dot com", "email", "jane_doe at hey dot com"),
 ]
 
 NEGATIVES = [
@@ -490,6 +512,16 @@ NEGATIVES = [
     "I'm @ home today",
     "Via WhatsApp 3 times today",
     "I read Unter den Linden 5 times lol",
+    "I listen to lofi on spotify at night",
+    "check me out on tiktok, it's embarrassing lol",
+    "Honestly, hours on tiktok.",
+    "on twitter it's toxic",
+    "my signal is weak here",
+    "message me on discord at night",
+    "@RiverStone what's your insta? I'd love to follow",
+    "zip code 90210",
+    "I was on the M25 4 hours",
+    "reach me at work at google.com",
 ]
 
 
@@ -596,6 +628,29 @@ def test_all_hard_negatives_in_one_post_are_left_alone(separator: str) -> None:
     assert find_pii(separator.join(NEGATIVES)) == []
 
 
+def test_role_mailboxes_at_public_bodies_are_left_alone_and_at_other_domains_are_not() -> None:
+    email = tomllib.loads((DATA / "pii_public.toml").read_text("utf-8"))["email"]
+    assert len(email["role_mailboxes"]) > 20
+    for role in email["role_mailboxes"]:
+        for suffix in email["public_domain_suffixes"]:
+            assert find_pii(f"write to {role}@charity{suffix} for help") == [], (role, suffix)
+        text = f"write to {role}@janedoe.com"
+        assert find_pii(text) == [_expected(text, "email", f"{role}@janedoe.com")]
+
+
+def test_a_mention_is_not_a_handle_when_the_platform_is_on_another_line() -> None:
+    text = "@quiet.fern thank you!\nI deleted instagram last week."
+    assert find_pii(text) == []
+
+
+def test_a_mention_and_a_handle_in_one_post_are_told_apart() -> None:
+    text = "@RiverStone thanks! If you want to chat I'm moonbeam on discord, or insta @quiet.fern"
+    assert [(r.kind, text[r.start : r.end]) for r in find_pii(text)] == [
+        ("handle", "moonbeam"),
+        ("handle", "@quiet.fern"),
+    ]
+
+
 def test_every_listed_public_helpline_is_left_alone() -> None:
     data = tomllib.loads((DATA / "pii_public.toml").read_text("utf-8"))
     numbers = [n for line in data["helpline"] for n in line["numbers"]]
@@ -663,6 +718,16 @@ def test_code_blocks_are_redacted_inside_and_keep_their_fences() -> None:
         "0" * 100_000,
         "jane dot " * 20_000,
         "42 " * 30_000 + "Elm Street",
+        "insta " * 20_000,
+        "my ig is " * 12_000,
+        "@a_b insta " * 10_000,
+        "a." * 50_000 + "bsky.social",
+        "Hauptstr 1 " * 10_000,
+        "Unter den Linden 5 " * 5_000,
+        "postcode sw1a 1aa " * 6_000,
+        "12 Elm Street, ab1 2dd " * 5_000,
+        "x@" * 50_000,
+        "snap me at " * 10_000,
     ],
 )
 def test_odd_and_huge_input_does_not_crash(text: str) -> None:
