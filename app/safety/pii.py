@@ -262,7 +262,51 @@ def _may_be_obfuscated(text: str, low: str, start: int, end: int) -> bool:
     return any(hint.search(low, max(0, start - 100), end) for hint in _OB_HINTS)
 
 
+# Half-written: "rach dot b dot 77 at gmail" with no ".com", "my gmail is sober.sophie.2023",
+# "my email's fernie, it's a gmail". Only the big webmail providers, whose name alone says
+# where the mail goes; not "I'm at gmail's office", "my gmail is full".
+_WEBMAIL = (
+    "gmail", "googlemail", "hotmail", "outlook", "yahoo", "ymail", "icloud", "protonmail",
+    "aol", "gmx", "btinternet",
+)  # fmt: skip
+_WEBMAIL_WORD = _alternation(_WEBMAIL)
+_HALF_EMAIL = re.compile(  # on lowercase text
+    r"(?<![\w.+%'\u2019-])(?P<local>[\w+%'-]+(?:(?:[ \t]+dot[ \t]+|[._])[\w+%'-]+){0,4})"
+    rf"[ \t]+at[ \t]+(?:{_WEBMAIL_WORD})(?![\w'\u2019@-]|\.\w|[ \t]+(?:dot|\.)[ \t]+\w)"
+)
+_HALF_ANCHOR = re.compile(rf"at[ \t]+(?:{_WEBMAIL_WORD})")
+_MY_WEBMAIL = re.compile(  # on lowercase text
+    rf"\bmy[ \t]+(?:{_WEBMAIL_WORD}|e-?mail)(?:[ \t]+(?:address|addy|id|username))?"
+    r"(?:[ \t]+is|['\u2019]s|[ \t]*:)[ \t]*(?P<local>[\w+%'-]+(?:\.[\w+%'-]+)*)"
+    rf"(?:(?P<tail>,?[ \t]+(?:it['\u2019]?s|its)[ \t]+(?:a[ \t]+|an[ \t]+|on[ \t]+)?"
+    rf"(?:{_WEBMAIL_WORD}))|(?![\w@.]))"
+)
+
+
+def _half_emails(text: str, low: str) -> Iterator[tuple[str, int, int]]:
+    for window in _windows(_HALF_ANCHOR, low, 60, 20):
+        for m in _HALF_EMAIL.finditer(low, *window):
+            local = m["local"]
+            if local in _WORDS["not_local_part"] or local in _WORDS["not_handle"]:
+                continue
+            said = _SAYS_EMAIL.search(text, max(0, m.start() - 24), m.start()) or re.search(
+                r"(?:\bit['\u2019]?s|\bis|:)[ \t]*\Z", low[max(0, m.start() - 8) : m.start()]
+            )
+            if not (re.search("[._0-9]| dot ", local) or text[m.start()].isupper() or said):
+                continue  # "work at gmail", but "Rach at gmail", "rach.b at gmail"
+            yield "email", *m.span()
+    if "my " in low:
+        for m in _MY_WEBMAIL.finditer(low):
+            local = m["local"]
+            if local in _WORDS["not_handle"] or local in _WORDS["not_local_part"]:
+                continue
+            if m["tail"] is None and not re.search("[._0-9]", local):
+                continue  # "my gmail is full"
+            yield "email", *m.span("local")
+
+
 def _emails(text: str, low: str) -> Iterator[tuple[str, int, int]]:
+    yield from _half_emails(text, low)
     for start, end in _plain_emails(text):
         # "@quiet@mastodon.social" is a fediverse handle, not an e-mail address.
         if start > 0 and text[start - 1] == "@" and (start < 2 or not text[start - 2].isalnum()):
@@ -432,6 +476,79 @@ def _best_phone(text: str, m: re.Match[str]) -> _Span | None:
     return m.start() + best[0], m.start() + best[1]
 
 
+# An order, reference, tracking, booking, case or invoice number is no phone ("order number
+# 4451-2279"), whatever the word "number" before it suggests.
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:order|reference|ref|tracking|booking|case|invoice|confirmation|ticket|claim|"
+    r"receipt|transaction|policy|membership|serial|parcel|shipment|reservation)"
+    r"(?:[ \t]+(?:no\.?|number|num|nr|#|id|code|ref))?[ \t]*(?:is|was|[#:=])?[ \t]*#?\Z",
+    re.IGNORECASE,
+)
+# Written to get past a filter: one digit at a time with single spaces ("0 7 7 0 0 9 0 0 1
+# 2 3"), or in words ("oh seven seven double oh nine ..."). Taken at nine digits or more,
+# never a plain count ("1 2 3 4 5 6 7 8 9", "one two three ... nine").
+_SPACED_DIGITS = re.compile(
+    r"(?:\+[ \t]?)?[0-9](?<![\w.,/+-][0-9])(?:[ \t][0-9]){8,15}(?![ \t]?[0-9]|[\w.,/%-][0-9\w])"
+)
+_DIGIT_WORDS = {
+    "zero": "0", "oh": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+_DIGIT_WORD = _alternation(_DIGIT_WORDS)
+_SPELLED_TOKEN = rf"(?:(?:double|triple)[ \t-]+)?(?:{_DIGIT_WORD})"
+_SPELLED_PHONE = re.compile(  # on lowercase text
+    rf"(?<![a-z'\u2019-])(?:plus[ \t]+)?{_SPELLED_TOKEN}"
+    rf"(?:(?:[ \t]*,[ \t]*|[ \t]+|-){_SPELLED_TOKEN}){{3,20}}(?![a-z'\u2019])"
+)
+# Two digit words in a row (on lowercase text); a hit inside a word ("phone one") is dropped.
+_SPELLED_ANCHOR = re.compile(
+    rf"(?:{_DIGIT_WORD})(?:[ \t]*,[ \t]*|[ \t]+|-){_SPELLED_TOKEN}(?![a-z])"
+)
+
+
+def _is_count(digits: str) -> bool:
+    """ "123456789", "987654321", "000000000": counting, not a number."""
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(digits)}
+    return len(steps) == 1 and steps <= {0, 1, 9}
+
+
+def _spelled_digits(words: str) -> str:
+    out = []
+    for token in re.findall(r"double|triple|plus|[a-z]+", words):
+        if token in ("double", "triple"):
+            out.append(token)
+        elif token in _DIGIT_WORDS:
+            times = 1
+            if out and out[-1] in ("double", "triple"):
+                times = 2 if out.pop() == "double" else 3
+            out.append(_DIGIT_WORDS[token] * times)
+    return "".join(d for d in out if d.isdigit())
+
+
+def _evasive_phones(text: str, low: str) -> Iterator[tuple[str, int, int]]:
+    if re.search("[0-9][ \t][0-9][ \t][0-9]", text):
+        for m in _SPACED_DIGITS.finditer(text):
+            digits = re.sub("[^0-9]", "", m[0])
+            if _is_count(digits) or _REFERENCE_BEFORE.search(
+                text, max(0, m.start() - 40), m.start()
+            ):
+                continue
+            context = _PHONE_CONTEXT.search(text, max(0, m.start() - 32), m.start())
+            number = ("+" if m[0][0] == "+" else "") + digits
+            if (m[0][0] in "+0" or context or len(digits) >= 10) and not _is_public_number(number):
+                yield "phone", *m.span()
+    hits = (
+        a.span()
+        for a in _SPELLED_ANCHOR.finditer(low)
+        if not low[a.start() - 1 : a.start()].isalpha()
+    )
+    for window in _merged(hits, len(low), 12, 200):
+        for m in _SPELLED_PHONE.finditer(low, *window):
+            digits = _spelled_digits(m[0])
+            if 9 <= len(digits) <= 15 and not _is_count(digits):
+                yield "phone", *m.span()
+
+
 def _phones(text: str) -> Iterator[tuple[str, int, int]]:
     # Candidates do not overlap: _best_phone already tries every run of groups inside one.
     done = 0
@@ -441,6 +558,8 @@ def _phones(text: str) -> Iterator[tuple[str, int, int]]:
             if m.start() >= region.end():
                 break  # the next region's, seen through the look-ahead margin
             done = m.end()
+            if _REFERENCE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                continue
             span = _best_phone(text, m)
             if span is not None:
                 yield "phone", *span
@@ -488,7 +607,9 @@ _EN_ADDRESS = re.compile(
     r"(?:[ \t]+(?:N|S|E|W|NE|NW|SE|SW|Upper|Lower)\b)?"
     rf"(?:,?[ \t]+{_UNIT}\b)?"
     # A town may carry a postal district: "Dublin 2", "Dublin 6W", "Manchester 4".
-    rf"(?:,[ \t]*(?P<city>{_TOWN}(?:,[ \t]*{_TOWN})?)(?:[ \t]+[0-9]{{1,2}}W?)?{_CITY_END})?"
+    rf"(?:,[ \t]*(?P<city>{_TOWN}(?:,[ \t]*{_TOWN})?)"
+    r"(?:[ \t]+[0-9]{1,2}W?|[ \t]+[0-9]{4}(?=[ \t]*(?:[,.;:!?)\r\n]|$))|,?[ \t]+[1-9][0-9]{5}\b)?"
+    rf"{_CITY_END})?"
     rf"(?:,?[ \t]+{_STATE_ZIP})?"
 )
 _UNIT_BEFORE = re.compile(rf"(?<![\w-]){_UNIT},?[ \t]+$")
@@ -511,7 +632,7 @@ _FR_ADDRESS = re.compile(
     rf"{_NUMBER}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?i:{_alternation(_FR_TYPES)})[ \t]+"
     rf"(?:{_FR_JOIN}[ \t]*{_WORD}|{_CAPITALISED})"
     rf"(?:[ \t]+(?:{_FR_JOIN}[ \t]*)?{_CAPITALISED}){{0,3}}"
-    rf"(?:,?[ \t]+[0-9]{{5}}[ \t]+{_CAPITALISED})?"
+    rf"(?:,?[ \t]+[0-9]{{4,5}}[ \t]+{_CAPITALISED})?"
 )
 # German, Dutch, Scandinavian and Finnish "street, number": "Hauptstraße 5", "Berliner
 # Straße 12a", "Kalverstraat 92", "Storgatan 3", "Vesterbrogade 12", "Mannerheimintie 5",
@@ -581,11 +702,14 @@ _LATIN_TYPES = (
 )
 _ROMAN = re.compile("[IVXLC]+")
 _LATIN_ANCHOR = re.compile(rf"(?:{_LATIN_TYPES})[ \t]")
-_LATIN_JOIN = r"(?i:de|del|della|delle|dei|degli|di|da|do|dos|das|la|las|los|el|lo|e|y|i)"
+_LATIN_JOIN = (
+    r"(?i:de|del|della|delle|dei|degli|di|da|do|dos|das|la|las|los|el|lo|e|y|i|des|du|le|les)"
+)
 _LATIN_ADDRESS = re.compile(
     rf"(?<![\w-])(?:{_LATIN_TYPES})[ \t]+(?:{_LATIN_JOIN}[ \t]+){{0,2}}"
     rf"(?P<name>{_CAPITALISED}(?:[ \t]+(?:{_LATIN_JOIN}[ \t]+)?{_CAPITALISED}){{0,3}})"
     r",?[ \t]*(?:(?i:nº|n\.?º|no\.|núm\.|num\.|n\.)[ \t]*)?[0-9]{1,4}[a-zA-Z]?(?![\w%])"
+    rf"(?:,?[ \t]+[0-9]{{4,5}}[ \t]+{_CAPITALISED}(?:[ \t]+{_CAPITALISED})?)?"  # "1000 Bruxelles"
 )
 # A full UK or Canadian postcode narrows a home to a handful of doors, so it is redacted on
 # its own. Outward codes ("SW1A", "M1") and US ZIP codes alone are not (a ZIP covers tens
@@ -665,7 +789,37 @@ def _english_address(text: str, m: re.Match[str]) -> _Span | None:
     return (start if unit is None else unit.start()), end
 
 
+# Indian: "no. 47 Nehru Nagar, Sector 9, Chandigarh 160009", "flat 302, Sai Residency,
+# Andheri West, Mumbai 400053", "H.No. 12-3-45, Banjara Hills, Hyderabad": a house, flat or
+# plot number, then named parts, ending in a six-digit PIN code (or, after "H.No.", a
+# hyphenated municipal number, which is an address on its own).
+_IN_PART = (
+    rf"(?:{_CAPITALISED}(?:[ \t]+{_CAPITALISED}){{0,3}}"
+    r"|(?i:sector|phase|block)[ \t]+[0-9A-Z]{1,3})"
+)
+_IN_ADDRESS = re.compile(
+    r"(?<![\w.])(?i:h\.?[ \t]?no\.?|house[ \t]+no\.?|door[ \t]+no\.?|plot[ \t]+no\.?|"
+    r"flat[ \t]+no\.?|no\.|flat|plot)[ \t]*"
+    r"(?P<num>[0-9]{1,5}[A-Za-z]?(?:[-/][0-9]{1,5}[A-Za-z]?){0,3})"
+    rf"(?P<rest>(?:,?[ \t]+{_IN_PART}){{1,6}}?,?[ \t]+[1-9][0-9]{{2}}[ \t]?[0-9]{{3}}(?![\w-]))?"
+)
+_IN_ANCHOR = re.compile(r"(?:no\.|flat|plot)[ \t]*[0-9]")
+
+
+def _indian_addresses(text: str, low: str) -> Iterator[_Span]:
+    done = 0
+    for a in _IN_ANCHOR.finditer(low):
+        for start in range(max(done, a.start() - 8), a.start() + 1):  # "h.no.", "house no."
+            m = _IN_ADDRESS.match(text, start)
+            if m is not None:
+                if m["rest"] is not None or re.fullmatch("[0-9]+(?:-[0-9]+){2,3}", m["num"]):
+                    done = m.end()
+                    yield m.span()
+                break
+
+
 def _addresses(text: str, low: str) -> Iterator[tuple[str, int, int]]:
+    yield from (("address", *span) for span in _indian_addresses(text, low))
     done = 0
     found: list[_Span] = []
     for a in _NUMBER_ANCHOR.finditer(text):
@@ -993,7 +1147,50 @@ def _at_handle(low: str, m: re.Match[str]) -> bool:
     return ("." in name or "_" in name) and _platform_within_words(low, start, end)
 
 
+# "i'm 'lilac_thoughts' on tumblr": a quoted name before a platform. "same name everywhere"
+# after a name said to be one's own stands for every platform.
+_QUOTED_BEFORE_PLATFORM = re.compile(
+    r"(?P<q>['\"\u2018\u201c])(?P<h>@?[A-Za-z0-9_][A-Za-z0-9_.-]{1,31})['\"\u2019\u201d]"
+    rf"[ \t]+(?:(?:over|also)[ \t]+)?(?:on|at)[ \t]+(?i:{_PLATFORM})(?![A-Za-z0-9])"
+)
+_SAME_EVERYWHERE = re.compile(  # on lowercase text
+    r"\b(?:same|identical)[ \t]+(?:name|handle|username|user[ \t]+name|@)[ \t]+"
+    r"(?:everywhere|on[ \t]+(?:everything|all|every))"
+)
+_SAME_NAME_TOKEN = re.compile(
+    r"(?:(?<=[ \t])|(?<=^)|(?<=[:(]))(?P<h>@?[A-Za-z0-9_][A-Za-z0-9_.-]{1,31}?)[.]?[ \t]*"
+    r"(?:[,(\-\u2013\u2014;][ \t]*)?\Z"
+)
+_SAME_NAME_AFTER = re.compile(
+    r"[ \t]*[:,\-\u2013\u2014][ \t]*(?P<h>@?[A-Za-z0-9_][A-Za-z0-9_.-]{1,31})"
+)
+
+
+def _evasive_handles(text: str, low: str) -> Iterator[tuple[str, int, int]]:
+    if "'" in text or '"' in text or "\u2018" in text or "\u201c" in text:
+        for m in _QUOTED_BEFORE_PLATFORM.finditer(text):
+            lead = _LEAD.search(text, max(0, m.start() - 32), m.start())
+            span = _handle_token(text, m.start("h"), m["h"], "named" if lead else "strict")
+            if span is not None:
+                yield "handle", *span
+    if "everywhere" in low or "same" in low:
+        for m in _SAME_EVERYWHERE.finditer(low):
+            before = _SAME_NAME_TOKEN.search(text, max(0, m.start() - 34), m.start())
+            if before is not None:
+                span = _handle_token(text, before.start("h"), before["h"], "named")
+                lead = _LEAD.search(text, max(0, before.start() - 32), before.start())
+                if span is not None and (lead or _looks_like_handle(before["h"].lstrip("@"))):
+                    yield "handle", *span
+                    continue
+            after = _SAME_NAME_AFTER.match(text, m.end())
+            if after is not None:
+                span = _handle_token(text, after.start("h"), after["h"], "named")
+                if span is not None:
+                    yield "handle", *span
+
+
 def _handles(text: str, low: str) -> Iterator[tuple[str, int, int]]:
+    yield from _evasive_handles(text, low)
     if "@" in text:
         for m in _AT_HANDLE.finditer(text):
             if _at_handle(low, m):
@@ -1147,6 +1344,7 @@ def find_pii(text: str) -> list[Redaction]:
             _phones(text),
             _addresses(text, low),
             _handles(text, low),
+            _evasive_phones(text, low),
         )
         for kind, start, end in finder
         if end > start
