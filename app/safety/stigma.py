@@ -1,9 +1,10 @@
 """Finds stigmatising wording in a post and offers a respectful alternative.
 
 The rules are data (data/stigma_lexicon.toml), compiled once at import. This module adds
-the context policy every rule shares: quoted or reported words, named words ("the word
-'psycho'"), a denied label ("he's not a psycho"), rebuttals ("it's a myth that ...") and,
-where a rule allows it, the writer describing themself are not flagged. Names of films,
+the context policy every rule shares: quoted or reported words ("they called me a psycho",
+"... - that's what my dad said"), named words ("the word 'psycho'"), a denied label ("he's
+not a psycho", but not "I'm an addict but not a junkie"), rebuttals ("it's a myth that ...")
+and, where a rule allows it, the writer describing themself are not flagged. Names of films,
 games and books, and a sentence about an institution's history, are not uses either.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 LEXICON_PATH = Path(__file__).parent / "data" / "stigma_lexicon.toml"
+_BEFORE = 120  # the default `reach`: how far before its anchor a `patterns` match may start
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,9 @@ class _Rule:
     not_after: re.Pattern[str] | None
     needs_before: re.Pattern[str] | None
     not_in_sentence: re.Pattern[str] | None
+    needs_in_sentence: re.Pattern[str] | None
+    own_words: bool
+    reach: int  # how far before an anchor a `patterns` match may start
 
 
 # Everything runs on lower-cased text: with IGNORECASE, sre cannot skip an alternative on
@@ -49,6 +54,7 @@ class _Rule:
 _FLAGS = re.VERBOSE
 _ENTRY_KEYS = {"id", "words", "patterns", "anchors", "at_anchor", "leet", "cased", "self_ok"}
 _ENTRY_KEYS |= {"claim", "not_before", "not_after", "needs_before", "not_in_sentence"}
+_ENTRY_KEYS |= {"needs_in_sentence", "reach", "own_words"}
 _ENTRY_KEYS |= {"suggestion", "explanation"}
 _REQUIRED_KEYS = ("id", "suggestion", "explanation")
 _MACRO = re.compile(r"\{\{(\w+)\}\}")
@@ -134,11 +140,16 @@ def _rule(entry: dict[str, Any], macros: dict[str, str]) -> tuple[_Rule, dict[st
         not_after=_context(entry.get("not_after", []), macros),
         needs_before=_context(entry.get("needs_before", []), macros),
         not_in_sentence=_context(entry.get("not_in_sentence", []), macros),
+        needs_in_sentence=_context(entry.get("needs_in_sentence", []), macros),
+        own_words=bool(entry.get("own_words", False)),
+        reach=int(entry.get("reach", _BEFORE)),
     )
     return rule, anchors
 
 
-_Uses = tuple[tuple[int, bool], ...]  # (rule index, whether a match starts at the anchor)
+# For one anchor: the rules whose matches start exactly there, and (rule index, reach) for the
+# rules searched in a window around it.
+_Uses = tuple[tuple[int, ...], tuple[tuple[int, int], ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +163,7 @@ class _Lexicon:
     # the longest anchor found at a position -> uses of it and of every anchor it starts with
     anchor_uses: dict[str, _Uses]
     titles: re.Pattern[str]
+    titles_low: re.Pattern[str]  # the same titles in lower case
     title_cues: re.Pattern[str]
     not_name_words: frozenset[str]
     sentence_starters: frozenset[str]
@@ -186,16 +198,19 @@ def _load(path: Path) -> _Lexicon:
         for anchor, at_start in anchors.items():
             by_anchor.setdefault(anchor, []).append((index, at_start))
     titles = sorted(data.get("titles", []), key=len, reverse=True)
-    uses = {
-        longest: tuple(use for a, u in by_anchor.items() if longest.startswith(a) for use in u)
-        for longest in by_anchor
-    }
+    uses: dict[str, _Uses] = {}
+    for longest in by_anchor:
+        found = {use for a, u in by_anchor.items() if longest.startswith(a) for use in u}
+        at = tuple(sorted({i for i, at_start in found if at_start}))
+        near = tuple(sorted({(i, rules[i].reach) for i, at_start in found if not at_start}))
+        uses[longest] = (at, near)
     return _Lexicon(
         version=str(data["version"]),
         rules=tuple(rules),
         anchor_regex=re.compile(f"(?=({_trie_regex(sorted(by_anchor))}))"),
         anchor_uses=uses,
-        titles=re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, titles)) + r")(?!\w)"),
+        titles=re.compile(rf"(?<!\w){_trie_regex(titles)}(?!\w)"),
+        titles_low=re.compile(rf"(?<!\w){_trie_regex([t.lower() for t in titles])}(?!\w)"),
         title_cues=re.compile(data["title_cues"], _FLAGS),
         not_name_words=frozenset(data["not_name_words"]),
         sentence_starters=frozenset(data["not_name_words"] + data["sentence_starters"]),
@@ -219,7 +234,7 @@ _SPEECH_VERBS = r"""say|says|said|saying|tell|tells|told|telling|think|thinks|th
   shouted|shouting|scream|screams|screamed|screaming|claim|claims|claimed|insist|insists|
   insisted|whisper|whispered|mutter|muttered|joke|jokes|joked|joking|imply|implies|implied|
   suggest|suggests|suggested|hint|hinted|wrote|written|commented|texted|messaged|tweeted|
-  posted"""
+  posted|according\s+to|reckon|reckons|reckoned|(?:goes|going|went|banging|harping)\s+on\s+about"""
 # Only forms that are not also nouns ("in my view", "the text", "a call" would misfire).
 _CALL_VERBS = r"""call|calls|called|calling|labell?ed|labell?ing|branded|branding|named|
   accuse|accuses|accused|accusing|mocked|mocking|teased|teasing|dismissed|dismissing|
@@ -248,6 +263,32 @@ _OWN_VIEW = re.compile(
 )
 # "he's not a psycho", "I'm not an attention seeker": the writer rejects the label.
 _DENIED = re.compile(r"(?:\bnot|n't|\bnever|\bno\s+longer)\s+(?:(?:just|really)\s+)?(?:an?\s+)?\Z")
+# "I'm an addict but not a junkie", "at least I'm not a crackhead": the denial sets the writer
+# apart from the people the word is aimed at, so the word is still used as a slur.
+_CONTRAST = re.compile(
+    r"\bat\s+least\b|\bbut\s+(?:i'?m\s+|im\s+|i\s+am\s+)?(?:not|never)\s+(?:an?\s+)?\Z"
+)
+# "addicts are scum - that's what my dad said", "..., my uncle told me": someone else's words,
+# reported after them. A speech verb that ends its clause, or "that's what ... said".
+_REPORTED_AFTER = re.compile(
+    r"""[^.!?\n]{0,100}?(?:[,;:]|\s[-\u2013\u2014]|[\u2013\u2014])\s*(?:
+        (?:that's|thats|that\s+is|this\s+is|is|was|that\s+was|that's\s+exactly)\s+what\s+
+        (?:\w+'s\s+|\w+\s+){1,3}?(?:said|says|say|told|tells|thinks|think|thought|believes|
+        believed|reckons|reckoned|wrote|writes|posted|shouted|yelled|screamed|texted|messaged|
+        commented|used\s+to\s+say|always\s+says|always\s+said|kept\s+saying|taught)\b
+      | (?:my|his|her|their|our|some|the|people|someone|somebody|everyone|they|\w+'s)
+        (?:\s+[\w'-]+){0,3}?\s+(?:said|says|told\s+(?:me|us)|tells\s+(?:me|us)|used\s+to\s+say|
+        always\s+says|always\s+said|kept\s+saying|wrote|posted|texted|commented|shouted|yelled)
+        (?=\s*(?:[.!?,;]|$)|\s+(?:once|when|at|after|before|yesterday|today|last|to\s+me|to\s+us)\b))""",
+    _FLAGS,
+)
+# For a rule whose wording is the writer's own (own_words): "people say committed suicide"
+# names the phrase; "they say he committed suicide" uses it.
+_SAID_PHRASE = re.compile(
+    r"""\b(?:say|says|said|saying|write|writes|wrote|writing|call|calls|called|calling|hear|
+        hearing|heard)\s+(?:the\s+(?:phrase|words?|term)\s+|things\s+like\s+)?\Z""",
+    _FLAGS,
+)
 # "the word psycho", "stop using retard", "terms like crackhead".
 _MENTION = re.compile(
     r"""\b(?:word|words|term|terms|phrase|phrases|label|labels|slur|slurs|expression|
@@ -290,7 +331,10 @@ _MYTH_AFTER = re.compile(
           (?:myths?|stereotypes?|misconceptions?|lies?|false|untrue|nonsense|rubbish|
             bullshit|bs|wrong|stigma|ignorant|ignorance)\b
       | \b(?:isn't|is\s+not|aren't|are\s+not|ain't|not)\s+
-          (?:true|right|fair|accurate|the\s+case)\b)""",
+          (?:true|right|fair|accurate|the\s+case)\b
+      | \b(?:i\s+)?(?:don't|dont|do\s+not|never)\s+(?:believe|buy|agree\s+with)\s+
+          (?:that|it|this)\b
+      | \b(?:that's|thats|that\s+is|it's|its|it\s+is)\s+not\s+(?:why|the\s+reason|because)\b)""",
     _FLAGS,
 )
 _PERSON_MARKER = re.compile(
@@ -318,7 +362,7 @@ _SELF_LINK = re.compile(
 )
 _LIKE_A = re.compile(r"\blike\s+(?:a|an|some|the)\s+\Z", _FLAGS)
 _SELF_AFTER = re.compile(
-    r"""\W*(?:myself|ourselves|like\s+(?:me|us|myself)\b|
+    r"""\W*(?:myself|ourselves|like\s+(?:me|us|myself)\b|in\s+recovery\b|
         ,\s*(?:i|i'm|im|i've|i'd|we|we're)(?![\w']))""",
     _FLAGS,
 )
@@ -344,7 +388,21 @@ def _is_self(mode: str, clause: str, after: str) -> bool:
     return _SELF_LINK.match(between) is not None or _LIKE_A.search(between) is not None
 
 
+# "..., yelling at pigeons again, proper nutter", "lol what a psycho": a verbless fragment
+# after a comma or a laugh names the person just described. It is the writer's own verdict,
+# even when a reporting verb ("yelling", "said") stands earlier in the clause.
+_FRAGMENT = re.compile(
+    r"""(?:[,;:!?.\u2013\u2014-]|\b(?:lol|lmao|haha\w*|honestly|tbh|ngl))\s*
+        (?:(?:what|such)\s+an?\s+(?:\w+\s+)?
+         | (?:an?\s+)?(?:(?:proper|total|complete|absolute|utter|right|real|bloody|fucking|
+             effing|massive|raging|certified)\s+)+)\Z""",
+    _FLAGS,
+)
+
+
 def _is_reported(clause: str) -> bool:
+    if _FRAGMENT.search(clause[-40:]):
+        return False
     m = _REPORTED.search(clause)
     if m is None:
         return False
@@ -372,8 +430,10 @@ _TITLE_BEFORE = re.compile(
 
 
 def _sentence(text: str, start: int) -> str:
+    # At most _WINDOW characters either side: a post with no full stops is not one sentence
+    # to search again for every match in it.
     head = _clause_tail(text[max(0, start - _WINDOW) : start])
-    tail = _SENTENCE_HEAD.match(text, start)
+    tail = _SENTENCE_HEAD.match(text, start, start + _WINDOW)
     return head + (tail.group() if tail is not None else "")
 
 
@@ -402,11 +462,33 @@ def _in_name(text: str, start: int, end: int) -> bool:
     return mark in ("*", "_") and text[hi : hi + 1] == mark  # *Maniac*: italics name a work
 
 
+# Informal posts write titles in lower case: "just watched american psycho again". A lower-case
+# title counts only with a film or book cue in the sentence, and a one-word title only right
+# after a viewing verb ("watched psycho last night", not "he's psycho").
+_LOW_TITLE_BEFORE = re.compile(
+    r"""\b(?:watched|watching|watch|rewatch(?:ed|ing)?|re-watch(?:ed|ing)?|seen|saw|see|
+        reading|read|hitchcock's|remake\s+of|sequel\s+to|episode\s+of|season\s+\d+\s+of)\s+\Z""",
+    _FLAGS,
+)
+
+
+def _is_low_title(low: str, start: int, end: int) -> bool:
+    for m in _LEXICON.titles_low.finditer(low, max(0, start - 40), min(len(low), end + 40)):
+        if m.start() <= start and m.end() >= end:
+            one_word = " " not in m.group() and "-" not in m.group()
+            if one_word and not _LOW_TITLE_BEFORE.search(low, max(0, m.start() - 30), m.start()):
+                continue
+            return _LEXICON.title_cues.search(_sentence(low, m.start())) is not None
+    return False
+
+
 def _is_title(text: str, low: str, start: int, end: int) -> bool:
-    if _TITLE_BEFORE.search(low, max(0, start - 60), start):
+    # "the film psycho"; but "my show gave me depression" is a phrase, not a title.
+    if " " not in low[start:end] and _TITLE_BEFORE.search(low, max(0, start - 60), start):
         return True
     if text[start:end].islower():
-        return False  # titles are matched case-sensitively, and each word is capitalised
+        # titles are matched case-sensitively, and each word is capitalised
+        return _is_low_title(low, start, end)
     if _in_name(text, start, end):
         return True
     for m in _LEXICON.titles.finditer(text, max(0, start - 40), min(len(text), end + 40)):
@@ -422,38 +504,51 @@ def _is_title(text: str, low: str, start: int, end: int) -> bool:
 
 def _accept(rule: _Rule, text: str, cased: str, start: int, end: int) -> bool:
     # Each check reads only as far as it needs: a reporting verb is a few words back, a
-    # quotation mark is on the same line.
+    # quotation mark is on the same line. Every check can only veto, so the cheap ones
+    # come first.
     before = text[max(0, start - _WINDOW) : start]
     after = text[end : end + _WINDOW]
     if rule.not_before is not None and rule.not_before.search(before, len(before) - 80):
         return False
     if rule.not_after is not None and rule.not_after.match(after):
         return False
-    if rule.needs_before is not None:
-        # The rule names who the word is about ("my dad went mental"), so a capital letter
-        # is not a title: "he's gone full Looney Tunes".
-        if not rule.needs_before.search(before, max(0, len(before) - 80)):
+    # needs_before names who the word is about ("my dad went mental"), so a rule with it
+    # skips the title check below: "he's gone full Looney Tunes".
+    if rule.needs_before is not None and not rule.needs_before.search(
+        before, max(0, len(before) - 80)
+    ):
+        return False
+    if rule.not_in_sentence is not None or rule.needs_in_sentence is not None:
+        sentence = _sentence(text, start)
+        if rule.not_in_sentence is not None and rule.not_in_sentence.search(sentence):
             return False
-    elif _is_title(cased, text, start, end):
-        return False
-    if rule.not_in_sentence is not None and rule.not_in_sentence.search(_sentence(text, start)):
-        return False
-    newline = before.rfind("\n")
-    line = before[newline + 1 :]
-    if (newline != -1 or start <= _WINDOW) and line.lstrip().startswith(">"):
-        return False  # a Markdown blockquote: someone else's words
-    if any(q in line for q in "\"'`") and _QUOTE_OPEN.search(line) and _QUOTE_CLOSE.match(after):
-        return False
+        if rule.needs_in_sentence is not None and not rule.needs_in_sentence.search(sentence):
+            return False
     near = _clause_tail(before)[-100:]
-    if _MENTION.search(near[-40:]) or _DENIED.search(near[-30:]):
+    if _MENTION.search(near[-40:]):
         return False
-    if _CRITIQUE_AFTER.match(after) or _is_reported(near):
+    if _DENIED.search(near[-30:]) and not _CONTRAST.search(near):
+        return False
+    if _CRITIQUE_AFTER.match(after):
+        return False
+    if rule.own_words:
+        if _SAID_PHRASE.search(near[-40:]):
+            return False
+    elif _is_reported(near) or _REPORTED_AFTER.match(after):
         return False
     if rule.claim and (
         _MYTH_BEFORE.search(near[-60:]) or _MYTH_THAT.search(near) or _MYTH_AFTER.match(after)
     ):
         return False
-    return not (rule.self_ok is not None and _is_self(rule.self_ok, near, after))
+    if rule.self_ok is not None and _is_self(rule.self_ok, near, after):
+        return False
+    newline = before.rfind("\n")
+    line = before[newline + 1 :]
+    if (newline != -1 or start <= _WINDOW) and line.lstrip().startswith(">"):
+        return False  # a Markdown blockquote: someone else's words
+    if any(q in line for q in "\"'`") and _QUOTE_CLOSE.match(after) and _QUOTE_OPEN.search(line):
+        return False
+    return rule.needs_before is not None or not _is_title(cased, text, start, end)
 
 
 # --- folding ---------------------------------------------------------------------------
@@ -511,38 +606,34 @@ def _lower(folded: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)  # "İ" -> 2 chars
 
 
-# A `patterns` rule is searched from _BEFORE characters before an anchor to _AFTER after it
-# (a match holds its anchor, so it lies inside), plus _MARGIN for the rule's look-aheads:
-# the window's end looks like the end of the text to the regex, so a match ending in the
-# margin is left to a window that really contains it.
-_BEFORE, _AFTER, _MARGIN = 120, 60, 40
+# A `patterns` rule is searched from its `reach` (default _BEFORE) characters before an anchor
+# to _AFTER after it (a match holds its anchor, so it lies inside), plus _MARGIN for the
+# rule's look-aheads: the window's end looks like the end of the text to the regex, so a match
+# ending in the margin is left to a window that really contains it.
+_AFTER, _MARGIN = 60, 40
 
 
 def _candidates(low: str, cased: str, *, full_scan: bool) -> list[tuple[int, int, int]]:
     """(start, rule index, end) for every place a rule's regex matches, before context."""
     n = len(low)
     probe = low.translate(_UNLEET)
-    starts: dict[int, set[int]] = {}
+    found: list[tuple[int, int, int]] = []
     spans: dict[int, list[tuple[int, int]]] = {}
     if full_scan:
         spans = {i: [(0, n)] for i in range(len(_RULES))}
     else:
-        uses = _LEXICON.anchor_uses
+        uses, rules = _LEXICON.anchor_uses, _RULES
         for m in _LEXICON.anchor_regex.finditer(probe):
             at = m.start()
-            for i, at_start in uses[m.group(1)]:
-                if at_start:
-                    starts.setdefault(i, set()).add(at)
-                else:
-                    hi = min(n, at + _AFTER + _MARGIN)
-                    spans.setdefault(i, []).append((max(0, at - _BEFORE), hi))
-    found: list[tuple[int, int, int]] = []
-    for i, positions in starts.items():
-        regex = _RULES[i].regex
-        text = cased if _RULES[i].cased else low
-        for at in positions:
-            if (hit := regex.match(text, at)) is not None:
-                found.append((at, i, hit.end()))
+            at_rules, near_rules = uses[m.group(1)]
+            for i in at_rules:
+                rule = rules[i]
+                if (hit := rule.regex.match(cased if rule.cased else low, at)) is not None:
+                    found.append((at, i, hit.end()))
+            if near_rules:
+                hi = min(n, at + _AFTER + _MARGIN)
+                for i, reach in near_rules:
+                    spans.setdefault(i, []).append((max(0, at - reach), hi))
     for i, windows in spans.items():
         regex = _RULES[i].regex
         text = cased if _RULES[i].cased else low
