@@ -1,15 +1,16 @@
 """Crisis detection on post text, and the help-now resources shown when it fires.
 
-The rules live in data/crisis_rules.toml; this module is the engine that reads them. A rule's
-pattern finds a candidate, then the context around it decides: whose words they are (first
-person or someone else), whether they are negated, hypothetical, figurative, or about a time
-long past. Anything not clearly ruled out stays flagged: a missed crisis costs far more than a
-moderator glancing at a post that was fine.
+The rules live in data/crisis_rules.toml (its header explains how they are read); this module is
+the engine. A rule's pattern finds a candidate, then the context around it decides: whose words
+they are (the writer's or someone else's), whether they are negated, hypothetical, figurative,
+or about a time long past. Anything not clearly ruled out stays flagged: a missed crisis costs
+far more than a moderator glancing at a post that was fine.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import tomllib
 import unicodedata
@@ -17,8 +18,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from re import _constants, _parser  # type: ignore[attr-defined]
 from typing import Any
+
+from app.safety import _prefilter
+
+try:  # Python's own regex parser, read to find each pattern's gates (see _part).
+    from re import _constants, _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    _constants = _parser = None
 
 KINDS = frozenset({"suicidal_intent", "self_harm", "plan_or_means", "goodbye", "immediate_danger"})
 _DATA = Path(__file__).parent / "data"
@@ -63,6 +70,7 @@ class _Rule:
     needs_topic: bool
     is_topic: bool
     topic_only: bool
+    broad: bool = False  # part of the broad risk-vocabulary layer (see _prefilter)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +84,23 @@ class _Rules:
     present: re.Pattern[str]
     figurative: re.Pattern[str]
     person: re.Pattern[str]
+    # The broad layer: all `layer = "broad"` rules joined into one regex (see _prefilter).
+    broad: _prefilter.Scanner | None = None
+    broad_rules: tuple[_Rule, ...] = ()
+    broad_parts: tuple[_Part, ...] = ()  # the broad rules' gated patterns
+    # Speed: words a negation or hypothetical cue must contain; a candidate with none of them
+    # before it in its window is not searched for one (empty: always searched).
+    negation_gates: tuple[_Gate, ...] = ()
+    hypothetical_gates: tuple[_Gate, ...] = ()
 
 
-# --- loading the rules -------------------------------------------------------------------------
+# --- gates: which patterns a post can match at all ----------------------------------------------
 
 # Speed: a pattern is only run on a post that holds the whole words every one of its matches
-# must contain. Those words are read off the compiled pattern (so they cannot drift from the
-# rules) and checked against the post's set of words, which is built once. Of the word sets a
-# pattern requires, the three least likely in ordinary writing are used.
-# Words so common that a gate holding one is useless, and words common enough to rank last.
+# must contain, and only near them. Those words are read off the compiled pattern, so they
+# cannot drift from the rules; a set of them (a gate) is checked against the post's set of words,
+# which is built once. A gate holding a word from _USELESS is no filter at all; _COMMON words
+# make a gate rank after rarer ones.
 _USELESS = frozenset(
     [
         "i", "a", "the", "to", "my", "it", "and", "of", "in", "is", "me", "you", "that", "for",
@@ -110,8 +126,9 @@ _COMMON = frozenset(
     ]
 )  # fmt: skip
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_STOP = re.compile(r"[.!?]")
 _C = _constants
-_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT)
+_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT) if _C else ()
 _Gate = frozenset[str]  # the post must contain at least one of these words
 
 
@@ -120,11 +137,78 @@ class _Part:
     pattern: re.Pattern[str]
     gates: tuple[_Gate, ...]
     reach: int  # how far a match (and what it looks at) can reach from a gate word
+    local: bool = False  # no match (nor what it looks at) runs past a ".", "!" or "?"
 
 
 def _part(pattern: re.Pattern[str]) -> _Part:
-    parsed = _parser.parse(pattern.pattern)
-    return _Part(pattern, _gates_for(parsed), min(_width(parsed) + 20, 400))
+    try:
+        parsed = _parser.parse(pattern.pattern)
+        gates, reach = _gates_for(parsed), min(_width(parsed) + 20, 400)
+        return _Part(pattern, gates, reach, not _crosses(list(parsed), False))
+    except Exception:
+        # The gates read Python's private regex parser. Should a future Python change it, a
+        # pattern is simply searched everywhere: slower, never less safe.
+        return _Part(pattern, (), 400)
+
+
+_STOPS = ".!?"
+
+
+def _crosses(items: list[Any], tail_ok: bool) -> bool:
+    """Whether a match of `items` could run on past a stop (".", "!", "?").
+
+    `tail_ok`: inside a look-ahead, a stop may be the last thing looked at ("(?=\\s*[.!])"); the
+    window a local pattern is searched in always ends just after a stop, so that is still seen.
+    """
+    for i, (op, av) in enumerate(items):
+        last = tail_ok and all(o in (_C.AT, _C.ASSERT, _C.ASSERT_NOT) for o, _ in items[i + 1 :])
+        if op is _C.LITERAL:
+            if chr(av) in _STOPS and not last:
+                return True
+        elif op in (_C.NOT_LITERAL, _C.ANY):
+            if not last:
+                return True
+        elif op is _C.IN:
+            if _stop_in(av) and not last:
+                return True
+        elif op is _C.BRANCH:
+            if any(_crosses(list(alt), last) for alt in av[1]):
+                return True
+        elif op is _C.SUBPATTERN:
+            if _crosses(list(av[-1]), last):
+                return True
+        elif op in _REPEATS:
+            if _crosses(list(av[2]), last and av[1] == 1):
+                return True
+        elif op in (_C.ASSERT, _C.ASSERT_NOT):
+            body = list(av[1])
+            # A look-behind is read backwards: only its first item may look at the stop before.
+            if _crosses(body if av[0] == 1 else body[::-1], True):
+                return True
+        elif op is not _C.AT:
+            return True
+    return False
+
+
+def _stop_in(items: Any) -> bool:
+    """Whether a character set ("[...]") can match a stop."""
+    negate = bool(items) and items[0][0] is _C.NEGATE
+    return any(_covers(items, c) != negate for c in _STOPS)
+
+
+def _covers(items: Any, c: str) -> bool:
+    for op, av in items:
+        if op is _C.LITERAL and chr(av) == c:
+            return True
+        if op is _C.RANGE and av[0] <= ord(c) <= av[1]:
+            return True
+        if op is _C.CATEGORY and av in (
+            _C.CATEGORY_NOT_WORD,
+            _C.CATEGORY_NOT_SPACE,
+            _C.CATEGORY_NOT_DIGIT,
+        ):
+            return True
+    return False
 
 
 def _width(items: Any) -> int:
@@ -243,6 +327,9 @@ def _gates_for(parsed: Any) -> tuple[_Gate, ...]:
     return tuple(sorted(found, key=_cost)[:4])
 
 
+# --- loading the rules -------------------------------------------------------------------------
+
+
 def _expand(source: str, macros: Mapping[str, str], where: str) -> str:
     def macro(m: re.Match[str]) -> str:
         if m.group(1) not in macros:
@@ -280,6 +367,8 @@ def _compile_rules(data: Mapping[str, Any]) -> _Rules:
         raise ValueError("crisis rules need a version string and a [context] table")
     rules, seen = [], set()
     for n, raw in enumerate(data.get("rule", [])):
+        if not isinstance(raw, dict):
+            raise ValueError(f"rule {n}: expected a [[rule]] table")
         rid = raw.get("id")
         where = f"rule {rid or n}"
         kind = raw.get("kind")
@@ -292,6 +381,8 @@ def _compile_rules(data: Mapping[str, Any]) -> _Rules:
             raise ValueError(f"{where}: unknown kind {kind!r}")
         if subject not in _SUBJECT_MODES or scope not in _SCOPES or not skip <= _CHECKS:
             raise ValueError(f"{where}: bad subject, unless_scope or skip")
+        if raw.get("layer", "specific") not in ("specific", "broad"):
+            raise ValueError(f"{where}: bad layer")
         seen.add(rid)
         rules.append(
             _Rule(
@@ -311,10 +402,12 @@ def _compile_rules(data: Mapping[str, Any]) -> _Rules:
                 needs_topic=bool(raw.get("needs_topic", False)),
                 is_topic=bool(raw.get("topic", True)),
                 topic_only=bool(raw.get("topic_only", False)),
+                broad=raw.get("layer") == "broad",
             )
         )
     if not rules:
         raise ValueError("crisis rules define no [[rule]]")
+    broad = tuple(r for r in rules if r.broad)
 
     def context(key: str) -> re.Pattern[str]:
         return _compile(ctx.get(key), macros, f"context.{key}")
@@ -325,7 +418,7 @@ def _compile_rules(data: Mapping[str, Any]) -> _Rules:
     )
     return _Rules(
         version=data["version"],
-        rules=tuple(rules),
+        rules=tuple(r for r in rules if not r.broad),
         breaks=re.compile(
             f"(?P<sentence>{context('sentence_break').pattern})"
             f"|(?P<contrast>{context('contrast').pattern})"
@@ -337,14 +430,40 @@ def _compile_rules(data: Mapping[str, Any]) -> _Rules:
         present=context("present"),
         figurative=context("figurative"),
         person=re.compile(person),
+        broad=_prefilter.build(
+            [
+                _prefilter.BroadPattern(i, part.pattern, _broad_gate(part), part.reach)
+                for i, rule in enumerate(broad)
+                for part in rule.parts
+            ]
+        ),
+        broad_rules=broad,
+        broad_parts=tuple(part for rule in broad for part in rule.parts if part.gates),
+        negation_gates=_cue_gates(context("negation")),
+        hypothetical_gates=_cue_gates(context("hypothetical")),
     )
+
+
+def _cue_gates(pattern: re.Pattern[str]) -> tuple[_Gate, ...]:
+    # Short words ("no", "if") are fine here: they are looked up as whole words in the post's
+    # own word set, never used to rank patterns.
+    try:
+        gates = _gates(_parser.parse(pattern.pattern), False, False)
+    except Exception:  # see _part: slower, never less safe
+        return ()
+    return (min(gates, key=len),) if gates else ()
+
+
+def _broad_gate(part: _Part) -> frozenset[str] | None:
+    # The rarest of a pattern's gates is the one its broad-layer trigger words come from.
+    return min(part.gates, key=_cost) if part.gates else None
 
 
 def load_rules(path: Path = RULES_FILE) -> _Rules:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path.name}: {exc}") from exc
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"crisis rules {path}: cannot be read: {exc}") from exc
     return _compile_rules(data)
 
 
@@ -416,9 +535,19 @@ class _Post:
     clauses: list[int] = field(default_factory=list)
     turns: set[int] = field(default_factory=set)  # clause starts that time does not carry over
     _tense: dict[int, str | None] = field(default_factory=dict)
+    # Speed: each clause's past and present cue spans, found once however many candidates it has.
+    _cues: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = field(
+        default_factory=dict
+    )
+    _negated: dict[int, bool] = field(default_factory=dict)  # by candidate start
     words: set[str] = field(default_factory=set)
     _found: dict[str, list[int]] = field(default_factory=dict)
     _at_gate: dict[_Gate, list[int]] = field(default_factory=dict)
+    # Speed: a rule's `requires` and its `unless` over one sentence or the whole post are looked
+    # up once per post, not once per candidate (a crisis-dense post has hundreds of candidates).
+    _checked: dict[tuple[str, int, int], bool] = field(default_factory=dict)
+    _stops: list[int] | None = None
+    _idioms: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.words = set(_WORD.findall(self.text))
@@ -454,6 +583,12 @@ class _Post:
                 at = text.find(word, at + 1)
         return found
 
+    def stops(self) -> list[int]:
+        """Where the stops (".", "!", "?") are; a local pattern's match lies between two."""
+        if self._stops is None:
+            self._stops = [m.start() for m in _STOP.finditer(self.text)]
+        return self._stops
+
     def positions(self, gate: _Gate) -> list[int]:
         """Where the words of a gate start, in order."""
         if (found := self._at_gate.get(gate)) is None:
@@ -473,8 +608,18 @@ class _Post:
 
     def figurative(self, start: int, end: int) -> bool:
         # Idioms are short, so only the neighbourhood of the words can hold one overlapping them.
-        found = self.rules.figurative.finditer(self.text, max(0, start - 80), end + 80)
-        return any(m.start() < end and start < m.end() for m in found)
+        # Speed: each stretch of the post is searched for idioms once, however many candidates
+        # it holds (a crisis-dense post has one or more in nearly every sentence).
+        lo, hi = max(0, start - 80), end + 80
+        first, last = lo // _BLOCK, hi // _BLOCK
+        for block in range(first, last + 1):
+            if (spans := self._idioms.get(block)) is None:
+                at = block * _BLOCK
+                found = self.rules.figurative.finditer(self.text, max(0, at - 80), at + _BLOCK + 80)
+                spans = self._idioms[block] = [m.span() for m in found]
+            if any(s < end and start < e for s, e in spans):
+                return True
+        return False
 
     def last_person(self, lo: int, hi: int) -> str | None:
         last = None
@@ -505,14 +650,17 @@ class _Post:
         """The time a clause speaks of: "past", "present" or None; the cue nearest `near` wins."""
         if near is None and index in self._tense:
             return self._tense[index]
-        lo = self.clauses[index]
-        hi = self.clauses[index + 1] if index + 1 < len(self.clauses) else len(self.text)
-        past = [m.span() for m in self.rules.past.finditer(self.text, lo, hi)]
-        present = [
-            m.span()
-            for m in self.rules.present.finditer(self.text, lo, hi)
-            if not any(s <= m.start() < e for s, e in past)  # "clean now" is not "now"
-        ]
+        if (cues := self._cues.get(index)) is None:
+            lo = self.clauses[index]
+            hi = self.clauses[index + 1] if index + 1 < len(self.clauses) else len(self.text)
+            spans = [m.span() for m in self.rules.past.finditer(self.text, lo, hi)]
+            now = [
+                m.span()
+                for m in self.rules.present.finditer(self.text, lo, hi)
+                if not any(s <= m.start() < e for s, e in spans)  # "clean now" is not "now"
+            ]
+            cues = self._cues[index] = (spans, now)
+        past, present = cues
         if not past and not present:
             found = None
         elif near is None or not past or not present:
@@ -550,25 +698,49 @@ class _Post:
                 return "past"
         return None
 
+    def holds(self, rid: str, pattern: re.Pattern[str], lo: int, hi: int) -> bool:
+        """Whether `pattern` occurs in text[lo:hi] (hi -1: to the end), remembered per post."""
+        key = (rid, lo, hi)
+        if (found := self._checked.get(key)) is None:
+            end = len(self.text) if hi < 0 else hi
+            found = self._checked[key] = pattern.search(self.text, lo, end) is not None
+        return found
+
+    def may_hold(self, gates: tuple[_Gate, ...], lo: int, hi: int) -> bool:
+        """Whether text[lo:hi] holds a word of every gate (no gates: it may hold anything)."""
+        return all(_within(self.positions(gate), lo, hi) for gate in gates)
+
+    def negated(self, lo: int, start: int) -> bool:
+        """Whether a negation ends right at `start` (looked for from `lo`), once per start."""
+        if (found := self._negated.get(start)) is None:
+            found = self.may_hold(self.rules.negation_gates, lo, start) and bool(
+                self.rules.negation.search(self.text[lo:start])
+            )
+            self._negated[start] = found
+        return found
+
     def cancelled(self, c: _Candidate) -> bool:
         rule = c.rule
-        if rule.requires is not None and rule.requires.search(self.text) is None:
+        if rule.requires is not None and not self.holds(rule.id, rule.requires, 0, -1):
             return True
         if rule.unless is not None:
             lo, hi = self.scope(rule.unless_scope, c.start)
-            if rule.unless.search(self.text, lo, hi):
+            if self.holds(rule.id, rule.unless, lo, hi):
                 return True
         c_lo, c_hi = self.span(self.clauses, c.start)
         lo = max(c_lo, c.start - _WINDOW)
-        if "negation" in rule.checks and self.rules.negation.search(self.text[lo : c.start]):
+        if "negation" in rule.checks and self.negated(lo, c.start):
             return True
-        if "hypothetical" in rule.checks:
+        if "hypothetical" in rule.checks and self.may_hold(self.rules.hypothetical_gates, lo, c_hi):
             # Searched to the clause end so that a cue can look ahead ("asked if ... I said yes").
             found = self.rules.hypothetical.search(self.text, lo, c_hi)
             if found is not None and found.start() < c.start:
                 return True
         return "past" in rule.checks and self.tense(self.clause_index(c.start), c) == "past"
 
+
+# Idioms are looked for in blocks of this many characters (and 80 either side).
+_BLOCK = 512
 
 # Below this length a post is searched whole: finding windows would cost more than it saves.
 _SHORT = 1500
@@ -589,13 +761,48 @@ def _candidates(post: _Post, rules: Iterator[_Rule]) -> Iterator[_Candidate]:
                         yield _Candidate(rule, m.start(), m.end(), rule.kind)
 
 
+def _broad_candidates(post: _Post) -> Iterator[_Candidate]:
+    """Hits of the broad risk-vocabulary layer: one regex pass over the whole post."""
+    rules, scanner = post.rules.broad_rules, post.rules.broad
+    if scanner is None:
+        return
+    # Speed: only the stretches where some broad pattern can match (all its gate words present,
+    # near each other) are scanned; most prose has none. Ungated patterns are scanned everywhere.
+    words, spans = post.words, []
+    for part in post.rules.broad_parts:
+        if not any(words.isdisjoint(gate) for gate in part.gates):
+            spans.extend(_windows(post, part))
+    spans.sort()
+    windows: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+        else:
+            windows.append((lo, hi))
+    for index, start, end in _prefilter.scan(scanner, post.text, windows):
+        rule = rules[index]
+        yield _Candidate(rule, start, end, rule.kind)
+
+
 def _windows(post: _Post, part: _Part) -> list[tuple[int, int]]:
     """Stretches of the post around a word of each gate."""
     if not part.gates:
         return [(0, len(post.text))]
     anchor, *others = sorted((post.positions(gate) for gate in part.gates), key=len)
-    reach = part.reach
-    spans = [(at - reach, at + reach) for at in anchor if all(_near(p, at, reach) for p in others)]
+    if part.local:
+        # Only the sentences that hold a word of every gate, each with the stops around it.
+        stops, size = post.stops(), len(post.text)
+        spans = []
+        for at in anchor:
+            i = bisect.bisect_right(stops, at)
+            lo, hi = stops[i - 1] if i else 0, stops[i] + 1 if i < len(stops) else size
+            if all(_within(p, lo, hi) for p in others):
+                spans.append((lo, hi))
+    else:
+        reach = part.reach
+        spans = [
+            (at - reach, at + reach) for at in anchor if all(_near(p, at, reach) for p in others)
+        ]
     merged: list[tuple[int, int]] = []
     for lo, hi in spans:
         lo = max(lo, 0)
@@ -606,9 +813,20 @@ def _windows(post: _Post, part: _Part) -> list[tuple[int, int]]:
     return merged
 
 
+def _within(positions: list[int], lo: int, hi: int) -> bool:
+    i = bisect.bisect_left(positions, lo)
+    return i < len(positions) and positions[i] < hi
+
+
 def _near(positions: list[int], at: int, reach: int) -> bool:
     i = bisect.bisect_left(positions, at - reach)
     return i < len(positions) and positions[i] <= at + reach
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether any of `spans` (sorted by start) overlaps [start, end)."""
+    i = bisect.bisect_left(spans, (end, -1))
+    return any(s < end and start < e for s, e in spans[max(0, i - 8) : i])
 
 
 def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -633,14 +851,23 @@ def detect_crisis(text: str) -> list[CrisisSignal]:
     post = _Post(norm, _RULES)
     kept: list[_Candidate] = []
     topics: list[_Candidate] = []
-    for c in _candidates(post, (r for r in _RULES.rules if not r.needs_topic)):
+    specific = _candidates(post, (r for r in _RULES.rules if not r.needs_topic))
+    flagged: list[tuple[int, int]] = []  # spans a specific rule already flagged, sorted
+    for c in itertools.chain(specific, _broad_candidates(post)):
         post.split()
+        # Speed: a broad hit over words a specific rule already flagged adds nothing a
+        # moderator needs; its context checks are skipped. A broad hit that only records a
+        # topic is still looked at, for rules that need one.
+        if c.rule.broad and flagged and _overlaps(flagged, c.start, c.end):
+            continue
         if post.figurative(c.start, c.end) or not post.subject_ok(c):
             continue
         if c.rule.is_topic:
             topics.append(c)
         if not c.rule.topic_only and not post.cancelled(c):
             kept.append(c)
+            if not c.rule.broad:
+                bisect.insort(flagged, (c.start, c.end))
     if topics:
         # Rules like "I want to do it again" mean something only after the writer has spoken of
         # their own self-harm or suicidality, even in the past tense or negated.
@@ -675,17 +902,21 @@ def load_resources(path: Path | None = None) -> list[HelpResource]:
         raise ValueError(f"help resources file {path}: needs at least one [[resource]]")
     resources = []
     for n, entry in enumerate(entries, start=1):
-        unknown = set(entry) - {"name", "contact", "url", "region"}
-        values = {k: entry.get(k) for k in ("name", "contact", "url", "region")}
-        if unknown:
-            raise ValueError(f"help resources file {path}: resource {n}: unknown keys {unknown}")
-        for key, value in values.items():
-            required = key in ("name", "contact")
-            if (value is None and required) or (
-                value is not None and (not isinstance(value, str) or not value.strip())
-            ):
-                raise ValueError(
-                    f"help resources file {path}: resource {n}: {key!r} must be a non-empty string"
-                )
-        resources.append(HelpResource(**values))
+        where = f"help resources file {path}: resource {n}"
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where}: expected a table")
+        if unknown := set(entry) - {"name", "contact", "url", "region"}:
+            raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+        name, contact = _optional(entry, "name", where), _optional(entry, "contact", where)
+        if name is None or contact is None:
+            raise ValueError(f"{where}: 'name' and 'contact' are required")
+        url, region = _optional(entry, "url", where), _optional(entry, "region", where)
+        resources.append(HelpResource(name, contact, url, region))
     return resources
+
+
+def _optional(entry: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = entry.get(key)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ValueError(f"{where}: {key!r} must be a non-empty string")
+    return value

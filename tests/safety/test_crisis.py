@@ -1,10 +1,11 @@
+import dataclasses
 import re
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from app.safety import crisis
+from app.safety import _prefilter, crisis
 from app.safety.crisis import (
     KINDS,
     RULES_FILE,
@@ -154,6 +155,122 @@ POSITIVE = [
     ("I can't stop wanting to die", "suicidal_intent"),
     ("I was doing well. Now I want to die.", "suicidal_intent"),
     ("When I was 15 I self-harmed, and now at 30 I want to again.", "self_harm"),
+    ("My meds are all in a pile on the table. I counted them. It's enough.", "plan_or_means"),
+    ("i keep imagining stepping off the platform when the train comes", "plan_or_means"),
+    ("Nobody at home would even notice if I didn't wake up tomorrow.", "suicidal_intent"),
+    ("I'm sorry for being a burden. You won't have to worry about me after today.", None),
+    ("I'm only still here for my cat", "suicidal_intent"),
+    ("Every day I wake up disappointed that I'm still alive", "suicidal_intent"),
+    ("I'm hiding in my wardrobe, he's looking for me", "immediate_danger"),
+    ("Does anyone know how many sertraline it takes to overdose?", "plan_or_means"),
+    ("I just want to be with my mum again. She died last year.", "suicidal_intent"),
+    ("i dont wanna be here no more", "suicidal_intent"),
+    ("Tonight I'm finally going to do it. I'm sorry.", "plan_or_means"),
+    ("I bought paracetamol from three different shops so they wouldn't ask", "plan_or_means"),
+    # --- imminent risk, cannot stay safe, means, places, in progress, goodbyes, voices,
+    # danger from others, someone else's crisis now, ideation despite long recovery
+    ("the razor's in my hand", "plan_or_means"),
+    ("got the blade in my hand rn and im shaking", None),
+    ("about to do it", "plan_or_means"),
+    ("im about to do it. sorry everyone", "plan_or_means"),
+    ("i'm gonna do it. im sorry", "plan_or_means"),
+    ("going through with it tonight", "plan_or_means"),
+    ("gonna go thru with it 2nite", "plan_or_means"),
+    ("can't promise i'll be here tomorrow", None),
+    ("dont see myself being here by christmas", None),
+    ("i wont be around much longer tbh", "goodbye"),
+    ("the pills are in my hand and im ready", "plan_or_means"),
+    ("i can't keep myself safe tonight", "immediate_danger"),
+    ("I cannot keep myself safe right now", "immediate_danger"),
+    ("cant stay safe tonight", "immediate_danger"),
+    ("scared of what i might do to myself", "immediate_danger"),
+    ("im frightened of what id do to myself if im left alone", "immediate_danger"),
+    ("i don't trust myself tonight", "immediate_danger"),
+    ("dont trust myself around the knives rn", "immediate_danger"),
+    ("not sure I can stay safe this evening, mate", "immediate_danger"),
+    ("been googling methods again", "plan_or_means"),
+    ("i keep searching up methods at 3am", "plan_or_means"),
+    ("how many propranolol would it take for me", "plan_or_means"),
+    ("how many of my mirtazapine would it take", "plan_or_means"),
+    ("im going to take everything in the cupboard", "plan_or_means"),
+    ("gonna drink everything in the house and take the lot", "plan_or_means"),
+    ("been hiding my meds for weeks", "plan_or_means"),
+    ("my stash is nearly big enough", "plan_or_means"),
+    ("sitting in the car in the garage with the engine running", "plan_or_means"),
+    ("in the garage with the engine on and the door shut", "plan_or_means"),
+    ("on the roof of the multistorey", "immediate_danger"),
+    ("looking up how high the car park is", "plan_or_means"),
+    ("checked how tall the bridge near me is", "plan_or_means"),
+    ("at the station, just want it over. nobody knows im here", None),
+    ("standing on the platform alone at night thinking about the next train", None),
+    ("sat at the cliff on my own, its late and i want to end it", None),
+    ("at the top of the multi storey again, no one knows where i am", None),
+    ("on the bridge and i dont want to go home", None),
+    ("took a whole packet an hour ago", "immediate_danger"),
+    ("i took a full strip of my tablets earlier", "immediate_danger"),
+    ("feeling sleepy after the pills", "immediate_danger"),
+    ("getting really drowsy from what i took", "immediate_danger"),
+    ("i've stopped eating and drinking on purpose, want my body to give up", None),
+    ("not eating or drinking anymore, i want it to just stop", None),
+    ("drinking myself to death tonight", "suicidal_intent"),
+    ("tryna drink myself to death tbh", "suicidal_intent"),
+    ("swallowed the lot about 20 mins ago", "immediate_danger"),
+    ("tell my mum i loved her. i'm sorry", "goodbye"),
+    ("please tell my kids i love them", "goodbye"),
+    ("i'll be gone by morning, don't try to find me", "goodbye"),
+    ("dont come looking for me", "goodbye"),
+    ("deleted all my socials, this is the last thing i'll post", "goodbye"),
+    ("ended things with everyone so it'll be easier when i go", "goodbye"),
+    ("gave my guitar to my brother, he'll need it more than me after", None),
+    ("i've set a date", "plan_or_means"),
+    ("its going to be on the 14th", None),
+    ("made my decision, the 14th is the day", "plan_or_means"),
+    ("no one cares so why should i keep going", "suicidal_intent"),
+    ("no point carrying on", "suicidal_intent"),
+    ("i'm done with everything, for good", "suicidal_intent"),
+    ("whats the point in carrying on", "suicidal_intent"),
+    ("nobody would care so why bother staying", "suicidal_intent"),
+    ("theres no point going on anymore", "suicidal_intent"),
+    ("done with it all for good this time", "suicidal_intent"),
+    ("why should i keep living", "suicidal_intent"),
+    ("the voices are telling me to jump", "suicidal_intent"),
+    ("voices keep telling me to hurt myself", None),
+    ("the voice says i should kill myself", "suicidal_intent"),
+    ("the voices r telling me 2 end it", None),
+    ("a voice in my head keeps saying to cut", None),
+    ("the voices want me to die", None),
+    ("hearing voices telling me to step in front of a bus", None),
+    ("the voices are commanding me to hurt myself again", None),
+    ("my partner has locked me in and said i won't leave alive", "immediate_danger"),
+    ("he's outside my window and i'm terrified", "immediate_danger"),
+    ("he's choking me", "immediate_danger"),
+    ("my husband is hitting me right now", "immediate_danger"),
+    ("bf locked me in the flat and took my phone", "immediate_danger"),
+    ("he's banging on the door and i'm hiding", "immediate_danger"),
+    ("she's outside my house and i'm scared", "immediate_danger"),
+    ("my ex is at my door and says im not getting out alive", "immediate_danger"),
+    ("my friend just messaged she's taken all her pills and won't answer", "immediate_danger"),
+    ("my roommate locked himself in the bathroom and said he's going to kill himself", None),
+    ("a mate is about to jump tonight", "immediate_danger"),
+    ("my flatmate texted goodbye and won't answer", "immediate_danger"),
+    ("my sister just told me she took an overdose", "immediate_danger"),
+    ("my bf is on the bridge right now and says he's going to jump", "immediate_danger"),
+    ("my mate's not answering after sending a goodbye text", "immediate_danger"),
+    ("my son says he's going to kill himself tonight, what do i do", "immediate_danger"),
+    ("three years sober and tonight I'm thinking about drinking myself to death", None),
+    ("2 years clean but tonight i want to cut", "self_harm"),
+    ("400 days clean but i want to die tonight", "suicidal_intent"),
+    ("sober five years, and now i want to end it", "suicidal_intent"),
+    ("18 months without self harm but im about to relapse tonight", None),
+    ("clean since 2019 but i just want to kill myself tonight", "suicidal_intent"),
+    ("years in recovery and im back to wanting to die", "suicidal_intent"),
+    ("i was doing so well for 3 yrs but the urge to cut is back tonight", "self_harm"),
+    ("pills r in my hand", None),
+    ("i cant keep me safe tonite", None),
+    ("sitting in the garage with the car running", None),
+    ("tell my sister im sorry and i love her", None),
+    ("he's got me locked in the bedroom", None),
+    ("my friend says she's going to end it tonight and isnt replying", None),
 ]
 
 NEGATIVE = [
@@ -257,7 +374,363 @@ NEGATIVE = [
     "i'm going to kill it at my interview tomorrow",
     "That joke killed me lol",
     "My plants are dying because I forget to water them.",
+    "I used to cut, but I found running. Now I want to do it again next year, a marathon!",
+    "It's been a year since my last suicide attempt and life is good.",
+    "I'm on the bridge team at work.",
+    "We went up on the roof to watch the fireworks.",
+    "I'm standing on the edge of my comfort zone.",
+    "By the time anyone reads this I'll be on the plane!",
+    "There's no way out of this traffic jam.",
+    "A classmate of mine committed suicide.",
+    "I'm so tired I could sleep forever, but I have work.",
+    "I want to dye my hair pink lol.",
+    "Hi, new here. I've been in recovery from self-harm for two years and wanted to share.",
+    "My ex hit me when we were together, I'm safe now and he's gone.",
+    "I'm in danger of failing my course.",
+    "I don't feel safe sharing my story yet.",
+    # benign look-alikes of the categories above: chores, events, bereavement, fiction, idioms
+    "the razor's in my hand, shaving my legs for the wedding",
+    "about to do it, my first ever skydive!",
+    "gonna do it, signing up for the marathon",
+    "i'm going through with it, I handed in my notice today",
+    "can't promise i'll be here tomorrow, might be at my mum's",
+    "I'm safe tonight and I'm using my safety plan",
+    "I can keep myself safe, just needed to vent",
+    "my safety plan says to call my sister if i can't keep myself safe",
+    "I don't trust myself around chocolate lol",
+    "scared of what my boss might do tomorrow",
+    "googling methods for making sourdough",
+    "how many paracetamol can I take for a headache?",
+    "I keep my meds in the kitchen cupboard",
+    "stockpiling snacks for the exam week",
+    "sitting in the car with the engine running to warm it up before work",
+    "went up to the top of the car park for photos of the sunset",
+    "on the roof of the multistorey taking pictures of the fireworks",
+    "walked across the bridge with my dog this morning",
+    "climbed the cliff path on holiday, amazing view",
+    "waiting at the station for my train home",
+    "took my tablets an hour ago and feel fine",
+    "feeling sleepy after my evening meds as usual",
+    "took two paracetamol for my headache",
+    "I've stopped eating sugar on purpose, feeling great",
+    "drinking water tonight, three months sober",
+    "my gran passed away last week, grateful I got to say goodbye",
+    "we burned our old goodbye letters at the sobriety celebration",
+    "I wrote a letter about my recovery for family visiting day",
+    "this is my last post of the year, happy new year all",
+    "going to rehab tomorrow, goodbye for now everyone",
+    "ended things with my boyfriend last night, feeling relieved",
+    "gave all my old clothes away to the charity shop",
+    "I've set a date for my wedding!",
+    "I can't do this anymore, the bus timetable changed again",
+    "there's no point carrying on with this diet",
+    "done with everything on my to-do list for today",
+    "no one cares about my fantasy football team lol",
+    "I feel like a burden sometimes, but I'm not suicidal",
+    "I used to hear voices telling me to hurt myself, but meds helped and I'm stable now",
+    "the voices are quieter since my new medication",
+    "my character in the game hears voices telling her to jump",
+    "voices telling me to clean my room (my flatmates lol)",
+    "the voice of my gps app told me to turn left",
+    "he's outside my window trimming the hedge",
+    "my sister locked me out of the bathroom again",
+    "my partner hit me with a pillow lol",
+    "my ex is getting married next week",
+    "she's choking on laughter",
+    "my friend took all her pills as prescribed today",
+    "my mate is about to jump out of a plane for charity",
+    "my flatmate texted goodbye before leaving for her gap year",
+    "my son had an outburst and said he hated us, is that normal for a teen?",
+    "my dad is in a hospice and talking about end of life",
+    "my friend is in hospital now and safe after an overdose last month",
+    "three years sober today and grateful",
+    "400 days without cutting!",
+    "2 years clean and I don't want to cut anymore",
+    "clean since 2019, never going back",
+    "today is the anniversary of my attempt, 5 years on and life is good",
+    "I wrote a poem about wanting to die, it's fiction for my writing class",
+    "the film is about a man who wants to kill himself",
+    "hangover made me want to die",
+    "could kill myself for forgetting my keys lol",
+    "I'm dead 💀",
+    "I could murder a pizza",
+    "dyeing my hair, or as my sister writes it, dying my hair",
+    "just hanging the washing out",
+    "my knife set arrived today",
+    "rope swing at the lake was great",
+    "wrote my will after my dad's death",
+    "burned my hand on the oven by accident",
+    "I'm not going anywhere, you're stuck with me",
+    "sometimes I get that call of the void thing on high places, I don't want to jump",
+    "took the whole box of chocolates lol",
+    "my friend said goodbye before moving to Perth",
 ]
+
+
+# --- recall first: the broad risk-vocabulary layer ---------------------------------------------
+# Written in a different style from the tables above: short, lower-case, indirect, typos,
+# text-speak, euphemism, regional English, long rambling posts with one risk sentence inside.
+NEW_POSITIVE = [
+    "honestly just want to not be here anymore",
+    "cant do this anymore tbh",
+    "no point anymore",
+    "i think im done with everything",
+    "tired of living like this ngl",
+    "so tired of existing",
+    "might just end it tonight",
+    "thinking about ending things",
+    "i'm gonna end it all soon",
+    "ready to unalive tbh",
+    "feeling kinda suicidey again",
+    "sui thoughts r bad today",
+    "been thinking about sewerslide a lot",
+    "wanna ctb this weekend",
+    "kms fr",
+    "everyone would be better off without me honestly",
+    "no one would even notice if i was gone",
+    "hope i dont wake up tmrw",
+    "wish i could sleep forever and not wake up",
+    "i just want to disappear forever",
+    "want to be dead",
+    "i'd rather be dead tbh",
+    "better off dead at this point",
+    "im giving up.",
+    "ive given up on life",
+    "cant go on",
+    "i carnt go on mate",
+    "whats the point in living",
+    "no reason to live",
+    "i want to cut again",
+    "really want to cut rn",
+    "cutting again, sorry",
+    "the razor is on my desk and i keep looking at it",
+    "got the blade out",
+    "i'm bleeding a lot and i did it on purpose",
+    "burned myself with a lighter tonight",
+    "want to hurt myself so bad",
+    "urge to sh is massive",
+    "sh again last night",
+    "relapsed into self harm",
+    "starving myself until i disappear",
+    "i've been punishing myself again",
+    "thinking of taking the lot",
+    "gonna take them all tonight",
+    "swallowed the whole packet",
+    "i have a bottle of pills next to me",
+    "how many would it take",
+    "how many paracetamol does it take to die",
+    "might od tonight",
+    "overdosed earlier, feel sick",
+    "bought rope today",
+    "tied the rope",
+    "standing on the bridge rn",
+    "i'm sat on the ledge",
+    "on the roof of the car park now, it's quiet",
+    "going to jump off the overpass",
+    "the pills are lined up",
+    "i have a plan now",
+    "picked a date",
+    "easiest way to die?",
+    "this is goodbye i guess",
+    "bye everyone, thanks for trying",
+    "final message",
+    "wrote letters to my family",
+    "left notes for everyone",
+    "i'll be gone by morning",
+    "look after my cat when i'm gone",
+    "the voices keep telling me to jump",
+    "voice in my head telling me to do it",
+    "i don't feel safe right now",
+    "not safe tonight",
+    "can't keep myself safe",
+    "i'm scared of what i'll do",
+    "don't trust myself tonight",
+    "i'm proper done with life, like",
+    "i'm after giving up on life altogether",
+    "yaar i'm so done with everything, no point",
+    "mate i reckon i'll end it this arvo",
+    "i'm tired of living, dunno what to do",
+    "I used to cut. Now I want to cut again tonight.",
+    "2 years clean but tonight I want to cut",
+    "clean for 3 months, cutting again tonight though",
+    (
+        "so the bus was late and work was long and my manager was on my case all day, and then "
+        "the landlord messaged about the rent, i dont want to be here anymore, anyway the cat "
+        "knocked a plant over and i spent ages sweeping up soil"
+    ),
+    (
+        "Long one sorry. Went to the shop, saw my old teacher, we chatted about the weather. "
+        "Came home and made tea. been thinking about taking all my pills tonight. "
+        "Then watched some telly and fed the dog."
+    ),
+    "dunno why im even typing this, ive written a note for my family",
+    "ima kms",
+    "wanna die lol not even joking",
+    "i keep thinking about suicide",
+]
+
+# Hard negatives of the kinds the broad layer must exempt: past or recovered, someone else
+# (not urgent), fiction and news, idioms, negation, benign look-alikes, safety planning,
+# intrusive thoughts not acted on.
+NEW_NEGATIVE = [
+    "I used to self harm but I'm safe now",
+    "years ago I wanted to die, today I'm doing well",
+    "back then I was cutting every day, clean for 4 years now",
+    "when I was 15 I overdosed, I survived and I'm grateful",
+    "500 days without self harm today!",
+    "clean since march from cutting",
+    "anniversary of my attempt today, 6 years on and life is good",
+    "my brother died by suicide last year and I miss him",
+    "how do i support a friend who self harms?",
+    "my friend says she wants to die, how can I help her?",
+    "my cousin is struggling with suicidal thoughts, any advice?",
+    "the song is about wanting to die, great lyrics though",
+    "read an article about suicide rates in farmers",
+    "suicide prevention training at work today was really useful",
+    "the character in the book overdoses in chapter 3",
+    "this exam is killing me",
+    "dying to see the new film",
+    "that cake was to die for",
+    "dead tired after the night shift",
+    "I'm dead lol",
+    "the commute made me want to die lol",
+    "could murder a curry",
+    "I'm not going to hurt myself, don't worry",
+    "not suicidal, just really sad today",
+    "I would never take my own life",
+    "I don't want to die, I want things to change",
+    "cut my hair short today",
+    "cut my finger chopping onions",
+    "trying to cut down on caffeine",
+    "we need to cut costs at work",
+    "got a new knife set for christmas",
+    "kids loved the rope swing",
+    "did the bridge walk at sunset",
+    "took photos from the car park roof of the sunset",
+    "last post of the day, night all",
+    "goodbye everyone, I've been discharged and I'm going home!",
+    "moving to Melbourne next week, goodbye for now",
+    "ended things with my girlfriend, it was time",
+    "hanging the washing out before the rain",
+    "dying my hair purple this weekend",
+    "took my evening pills as prescribed",
+    "made a safety plan with my therapist while I'm feeling stable",
+    "call of the void on the cliff walk, I don't want to jump though",
+    "intrusive thoughts about the train again but I know I won't act on them",
+    "I ran 5 kms today",
+    "I'm giving up sugar for lent",
+    "no point arguing with my sister about it",
+    "done with everything on my list, time for tea",
+    "I don't want to wake up early tomorrow",
+    "voices telling me to tidy my room, it's just my mum shouting lol",
+    "the bleeding stopped after the dentist",
+    "shaving my legs with a new razor",
+    "the blades of grass were wet",
+    "we went up on the roof to fix the aerial",
+    "I don't feel safe walking home in the dark round here",
+    "I'm safe now and doing better",
+    "three months without cutting, proud of myself",
+    "my nan passed away and I said goodbye at the hospice",
+    "the film ends with him jumping off a bridge, so sad",
+    "the news said a man threatened suicide on the bridge",
+    "I've got a plan for the weekend, painting the fence",
+    "I could kill myself for forgetting mum's birthday",
+]
+
+# Each is flagged by the broad layer alone, with every specific rule switched off.
+BROAD_ONLY = [
+    "no point anymore",
+    "feeling kinda suicidey again",
+    "sui thoughts r bad today",
+    "so tired of existing",
+    "might just end it tonight",
+    "hope i dont wake up tmrw",
+    "really want to cut rn",
+    "got the blade out",
+    "burned myself with a lighter tonight",
+    "urge to sh is massive",
+    "thinking of taking the lot",
+    "how many would it take",
+    "might od tonight",
+    "tied the rope",
+    "i'm sat on the ledge",
+    "final message",
+    "left notes for everyone",
+    "the voices keep telling me to jump",
+    "not safe tonight",
+    "i'm scared of what i'll do",
+]
+
+
+@pytest.mark.parametrize("text", NEW_POSITIVE, ids=NEW_POSITIVE)
+def test_new_style_positive_is_flagged(text: str) -> None:
+    assert detect_crisis(text), "expected a crisis signal"
+
+
+@pytest.mark.parametrize("text", NEW_NEGATIVE, ids=NEW_NEGATIVE)
+def test_new_hard_negative_is_not_flagged(text: str) -> None:
+    assert detect_crisis(text) == []
+
+
+def _broad_only() -> crisis._Rules:
+    return dataclasses.replace(crisis._RULES, rules=())
+
+
+@pytest.mark.parametrize("text", BROAD_ONLY, ids=BROAD_ONLY)
+def test_the_broad_layer_alone_flags_unseen_phrasings(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(crisis, "_RULES", _broad_only())
+    signals = detect_crisis(text)
+    assert signals and all(s.rule.startswith("broad-") for s in signals)
+
+
+def test_new_tables_are_large_and_distinct() -> None:
+    assert len(NEW_POSITIVE) >= 80 and len(NEW_NEGATIVE) >= 60 and len(BROAD_ONLY) >= 20
+    assert len(set(NEW_POSITIVE)) == len(NEW_POSITIVE)
+    assert len(set(NEW_NEGATIVE)) == len(NEW_NEGATIVE)
+    old = {t for t, _ in POSITIVE} | set(NEGATIVE)
+    assert not (set(NEW_POSITIVE) | set(NEW_NEGATIVE)) & old
+    assert not set(NEW_POSITIVE) & set(NEW_NEGATIVE)
+    assert set(BROAD_ONLY) <= set(NEW_POSITIVE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I used to cut. I want to again tonight.",
+        "2 years clean but tonight I want to cut",
+        "years ago i overdosed. thinking about taking the lot tonight",
+        "clean since 2020, but i relapsed into self harm last night",
+    ],
+)
+def test_a_past_cue_does_not_cancel_a_present_one_in_another_clause(text: str) -> None:
+    assert detect_crisis(text)
+
+
+def test_broad_trigger_windows_never_change_what_is_found() -> None:
+    texts = NEW_POSITIVE + NEW_NEGATIVE + [t for t, _ in POSITIVE] + NEGATIVE
+    texts += ["\n".join(texts[i::5]) for i in range(5)]
+    scanner = crisis._RULES.broad
+    assert scanner is not None
+    found = []
+    for text in texts:
+        norm = crisis._normalise(text)[0]
+        post = crisis._Post(norm, crisis._RULES)
+        found.append(sorted((c.rule.id, c.start, c.end) for c in crisis._broad_candidates(post)))
+    whole = []
+    for text in texts:
+        norm = crisis._normalise(text)[0]
+        hits = _prefilter.scan(scanner, norm, [(0, len(norm))])
+        whole.append(sorted((crisis._RULES.broad_rules[i].id, s, e) for i, s, e in hits))
+    assert found == whole
+
+
+def test_every_broad_rule_is_in_the_one_joined_regex() -> None:
+    scanner = crisis._RULES.broad
+    assert scanner is not None and scanner.gated is not None
+    assert len(crisis._RULES.broad_rules) >= 5
+    assert {r.kind for r in crisis._RULES.broad_rules} == set(KINDS)
 
 
 @pytest.mark.parametrize(("text", "kind"), POSITIVE, ids=[t for t, _ in POSITIVE])
@@ -347,6 +820,19 @@ def test_negation_reaches_only_its_own_clause() -> None:
     assert detect_crisis("I'm not suicidal, but I want to die") != []
 
 
+def test_coping_with_present_ideation_is_still_flagged_but_a_hypothetical_is_not() -> None:
+    assert detect_crisis("I've been having suicidal thoughts but I'm using my safety plan")
+    assert detect_crisis("Whenever I want to cut I hold ice instead")
+    assert detect_crisis("If I ever feel suicidal I call my sister") == []
+
+
+def test_recent_past_counts_as_now_and_distant_past_does_not() -> None:
+    assert detect_crisis("I tried to kill myself last week")
+    assert detect_crisis("I cut last night")
+    assert detect_crisis("I tried to kill myself ten years ago") == []
+    assert detect_crisis("When I was 15, I tried to kill myself") == []
+
+
 def test_kys_at_someone_else_is_abuse_not_a_crisis_of_the_writer() -> None:
     assert detect_crisis("you should kys") == []
     assert detect_crisis("lol kys") == []
@@ -396,6 +882,27 @@ def test_odd_unicode_does_not_crash(text: str) -> None:
         assert 0 <= signal.start < signal.end <= len(text)
 
 
+def test_the_word_prefilter_never_changes_what_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [t for t, _ in POSITIVE] + NEGATIVE
+    # Long posts take the windowed path, short ones are searched whole.
+    texts += ["\n".join(texts[i::7]) for i in range(7)]
+    texts += [" ".join(NEGATIVE).lower(), ". ".join(t for t, _ in POSITIVE).upper()]
+    found = [detect_crisis(t) for t in texts]
+    ungated = dataclasses.replace(
+        crisis._RULES,
+        rules=tuple(
+            dataclasses.replace(
+                rule,
+                requires_gates=(),
+                parts=tuple(dataclasses.replace(part, gates=()) for part in rule.parts),
+            )
+            for rule in crisis._RULES.rules
+        ),
+    )
+    monkeypatch.setattr(crisis, "_RULES", ungated)
+    assert [detect_crisis(t) for t in texts] == found
+
+
 # --- the rules file -----------------------------------------------------------------------------
 
 
@@ -415,7 +922,7 @@ def test_rules_file_has_a_version_and_every_rule_has_the_required_keys() -> None
 
 
 def test_every_rule_carries_a_rationale_and_its_known_false_positives() -> None:
-    blocks = _rules_text().split("[[rule]]")[1:]
+    blocks = re.split(r"^\[\[rule\]\]$", _rules_text(), flags=re.MULTILINE)[1:]
     assert len(blocks) == len(RULE_IDS)
     for block in blocks:
         rule_id = re.search(r'^id = "([^"]+)"', block, re.MULTILINE)
@@ -530,3 +1037,201 @@ def test_a_malformed_resources_file_raises_value_error(tmp_path: Path, text: str
 def test_a_missing_resources_file_raises_value_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="cannot be read"):
         load_resources(tmp_path / "nowhere.toml")
+
+
+# --- gaps found on a second development set, one list per category ---------------------------
+# Written fresh (not copied from that set): lower-case, typos, text-speak, euphemism, and long
+# posts with one risk sentence inside.
+GAP_POSITIVE = {
+    "giving-away": [
+        "gave my guitar to my brother and the cat to the neighbour today, it's better this way",
+        "gave away most of my stuff this week. wont need it where im going",
+        "giving my books and my bike away to friends, its for the best",
+        "sorted who gets my things. my sister can have the dog, it's better this way",
+        "been giving all my clothes away, dont need them anymore",
+        "gave my records to my mate today, better this way honestly",
+        "made sure my nephew gets my xbox, wont be needing it",
+    ],
+    "alcohol-and-meds": [
+        "drank half a bottle of vodka with my pills, feeling weird",
+        "just took my sertraline with a load of wine, dont care what happens",
+        "had a few beers and took double my meds on purpose",
+        "took more than prescribed on purpose tonight",
+        "mixing my tablets with whisky rn",
+        "took extra quetiapine on purpose and had some gin",
+        "downed my meds with a bottle of wine",
+    ],
+    "passive-ideation": [
+        "i wouldn't mind if i didn't wake up",
+        "wouldnt mind if i never woke up tbh",
+        "can't wait for my life to be over",
+        "the only reason i'm still alive is my dog",
+        "only reason im still here is my mum",
+        "the idea of not existing is the only thing that calms me",
+        "feel like a ghost already, might as well make it official",
+        "i don't see a future for me",
+        "dont see a future anymore",
+        "i hope i just dont wake up one day",
+        "it'd be a relief to just not exist",
+    ],
+    "plan-readiness": [
+        "plan is made, just need to pick the night",
+        "i have everything i need now",
+        "got everything i need now. just waiting",
+        "thinking about it again, the bottle's on my bedside table",
+        "everything's ready, just need to choose the day",
+        "ive made my plan, just waiting for the right night",
+        "i know how and when now",
+    ],
+    "means-with-intent": [
+        "bought new blades, not for shaving",
+        "would 40 of my sertraline be enough",
+        "would 30 of my propranolol be enough?",
+        "stopped taking my meds so i can stockpile them",
+        "how to tie a noose",
+        "the bottle's next to me",
+        "bottle of pills right next to me now",
+        "would 20 of my mum's sleeping tablets do it",
+    ],
+    "danger-from-other": [
+        "he's been threatening me all week and he's parked outside my flat right now",
+        "my ex is at the door right now and won't leave",
+        "my ex is outside my house rn banging on the door",
+        "he's outside my door shouting that he'll get me",
+        "my partner is at the door and i'm scared",
+        "he's parked outside my flat again right now",
+    ],
+    "goodbye-notes": [
+        "mum, if you find this, i'm sorry, it wasn't your fault",
+        "this is bye",
+        "not doing the programme. or anything else",
+        "if anyone finds this im sorry, it wasnt anyones fault",
+        "to whoever finds this, i'm sorry",
+        "this is bye x",
+        "dad if you're reading this, it's not your fault",
+    ],
+    "impulses": [
+        "i want to crash the car on the way home, not as a joke",
+        "the thought of jumping keeps coming on my balcony and it doesn't scare me anymore",
+        "keep wanting to drive into a wall",
+        "want to step in front of a bus, not joking",
+        "keep thinking about swerving into traffic",
+        "urge to jump off the balcony again",
+        "wanna crash my car into a tree",
+    ],
+    "self-harm-urges": [
+        "feel like self harming",
+        "feel like self-harming tonight",
+        "selfharm urges bad",
+        "sh urges",
+        "trying to hold on till my key worker's in",
+        "so close to self harming again",
+        "feel like sh rn",
+        "holding on til my keyworker is in tomorrow",
+    ],
+    "talk-me-down": [
+        "need someone to talk me out of it. i'm standing on the platform",
+        "someone please talk me down",
+        "can someone talk me out of it",
+        "please talk me out of this",
+        "need someone to stop me",
+        "someone pls talk me out of doing something stupid",
+    ],
+    "third-person-urgent": [
+        "my son just told me he's taken a bottle of pills, what do i do",
+        "my daughter has taken an overdose, what should i do",
+        "my 13yo said 'i want to die' tonight, should i worry",
+        "my partner just said he's going to kill himself and left the house",
+        "my mum has taken a load of tablets and is really drowsy",
+        "my brother just texted me that he's going to end it",
+        "my teenager told me she wants to die",
+    ],
+    "long-exhausted": [
+        (
+            "i've tried everything, therapy, meds, the groups, exercise. i'm just so tired. "
+            "i've written everything down for them."
+        ),
+        (
+            "for two weeks i keep thinking about how it would be easier if i wasn't here. "
+            "work is fine i guess, the flat is a mess."
+        ),
+        (
+            "long post sorry. been to the gp, been to the crisis team, done the courses. "
+            "nothing changes. i'm so tired of fighting. everyone would cope"
+        ),
+        (
+            "saw my sister yesterday, we had lunch. the weather has been awful. "
+            "it would just be easier for everyone if i wasn't around. anyway how is everyone"
+        ),
+        (
+            "tried everything. im just so tired. ive written it all down so they know where "
+            "everything is"
+        ),
+        "keep thinking how much easier it would be if i was gone",
+    ],
+}
+
+GAP_NEGATIVE = [
+    "overdosed on christmas chocolate lol",
+    "i think i od'd on mince pies haha",
+    "international overdose awareness day today, we lit candles",
+    "did the naloxone training, everyone should carry a kit",
+    "someone said 'unalive' on here and i hate that word",
+    "why do people say 'kms' so casually, it bugs me",
+    "three years ago today i overdosed. today i made breakfast and walked the dog",
+    "two years ago today was my overdose, and today i'm at work and happy",
+    "last session today, we did the goodbye circle and i cried",
+    "finished the programme, goodbye circle was lovely",
+    "i can't do this anymore, the night shifts i mean",
+    "cant do this anymore lol the night shifts are killing my sleep",
+    "gave my old guitar to my nephew, he loves it",
+    "took my meds with dinner as usual",
+    "the bottle of wine is next to me, cheers lol",
+]
+
+# A child or relative saying or doing it now is urgent third person: a moderator should look.
+GAP_CASES = [(cat, t) for cat, texts in GAP_POSITIVE.items() for t in texts]
+
+
+@pytest.mark.parametrize(("category", "text"), GAP_CASES, ids=[t for _, t in GAP_CASES])
+def test_gap_positive_is_flagged(category: str, text: str) -> None:
+    assert detect_crisis(text), f"{category}: expected a crisis signal"
+
+
+@pytest.mark.parametrize("text", GAP_NEGATIVE, ids=GAP_NEGATIVE)
+def test_gap_negative_is_not_flagged(text: str) -> None:
+    assert detect_crisis(text) == []
+
+
+def test_gap_tables_have_six_per_category_and_are_new() -> None:
+    assert len(GAP_POSITIVE) == 12
+    assert all(len(texts) >= 6 for texts in GAP_POSITIVE.values())
+    texts = [t for _, t in GAP_CASES]
+    assert len(set(texts)) == len(texts)
+    old = {t for t, _ in POSITIVE} | set(NEGATIVE) | set(NEW_POSITIVE) | set(NEW_NEGATIVE)
+    assert not (set(texts) | set(GAP_NEGATIVE)) & old
+
+
+def test_every_broad_rule_matching_at_one_position_is_reported() -> None:
+    # One regex alternation reports only its first matching branch at a position; the scanner
+    # must still report the second rule matching there.
+    pats = [
+        _prefilter.BroadPattern(0, re.compile(r"\bself\s+harm\b"), frozenset({"self"}), 40),
+        _prefilter.BroadPattern(1, re.compile(r"\bself\s+harm\s+urges\b"), None, 40),
+        _prefilter.BroadPattern(2, re.compile(r"\bself\s+harm\s+urges\b"), frozenset({"self"}), 40),
+    ]
+    scanner = _prefilter.build(pats)
+    text = "so many self harm urges"
+    hits = sorted(_prefilter.scan(scanner, text, [(0, len(text))]))
+    assert [rule for rule, _, _ in hits] == [0, 1, 2]
+    assert {start for _, start, _ in hits} == {8}
+
+
+def test_a_broad_hit_over_a_specific_signal_is_not_reported_twice() -> None:
+    signals = detect_crisis("I want to kill myself tonight")
+    assert signals
+    specific = [s for s in signals if not s.rule.startswith("broad-")]
+    assert specific
+    for s in signals:
+        if s.rule.startswith("broad-"):
+            assert not any(o.start < s.end and s.start < o.end for o in specific)

@@ -3,7 +3,6 @@
 import html
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from app.help import service as help_now
