@@ -56,6 +56,8 @@ def load(session: Session, *, only_if_empty: bool = False) -> int:
             body=spec["body"],
             content_warning=spec.get("content_warning"),
             anonymous=False,
+            # Seeded by the operator, so not a new member's first post to pre-moderate.
+            premoderate=False,
         )
         added += 1 + _replies(session, members, story, story, spec.get("replies", []))
     session.flush()
@@ -79,6 +81,7 @@ def _replies(
             parent_id=parent.id,
             coping_tip=spec.get("tip", False),
             anonymous=False,
+            premoderate=False,
         )
         for i, kind in enumerate(spec.get("reactions", [])):
             reactor = list(members.values())[i % len(members)]

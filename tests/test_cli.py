@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, func, select
 
 from app.accounts.models import Account, Role
 from app.circles.models import Circle
-from app.stories.models import Post
+from app.stories.models import Post, PostStatus
 from tests.conftest import ROOT
 
 
@@ -17,6 +17,9 @@ def kindred(tmp_path):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     env = os.environ | {"KINDRED_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     env.pop("KINDRED_SECRET_KEY", None)  # the CLI must make and keep its own
+    # The operator's real defaults (the suite itself turns pre-moderation off).
+    for name in ("KINDRED_PREMODERATE_FIRST_POSTS", "KINDRED_RATE_LIMITS"):
+        env.pop(name, None)
 
     def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -48,6 +51,12 @@ def test_db_upgrade_then_demo_data_twice_adds_the_sample_forum_once(kindred):
     assert "new rows" in first
     circles, posts = _count(kindred.url, Circle), _count(kindred.url, Post)
     assert circles >= 5 and posts >= 10
+    # Every demo post is published: none trips screening or waits as a "first post".
+    engine = create_engine(kindred.url)
+    with engine.connect() as conn:
+        statuses = set(conn.execute(select(Post.status)).scalars())
+    engine.dispose()
+    assert statuses == {PostStatus.published}
     assert "nothing to add" in kindred("demo-data").stdout
     assert (_count(kindred.url, Circle), _count(kindred.url, Post)) == (circles, posts)
     secret = kindred.cwd / ".kindred-secret"

@@ -152,7 +152,9 @@ def publish_story(
     body: str,
     content_warning: str | None,
     anonymous: bool,
+    premoderate: bool = True,
 ) -> Post:
+    """Share a story; `premoderate=False` is for content an operator seeds (demo data)."""
     moderation.require_active(author)
     found = circles.find_circle(session, circle)
     if found is None:
@@ -174,7 +176,7 @@ def publish_story(
     session.add(story)
     session.flush()
     story.story_id = story.id
-    _hold_if_needed(session, post=story, author=author, screened=screened, new_post=True)
+    _hold_if_needed(session, post=story, author=author, screened=screened, new_post=premoderate)
     return story
 
 
@@ -205,6 +207,7 @@ def reply_to_story(
     parent_id: int | None,
     coping_tip: bool,
     anonymous: bool,
+    premoderate: bool = True,
 ) -> Post:
     moderation.require_active(author)
     story = get_story_post(session, story_id=story_id, viewer=author)
@@ -242,7 +245,7 @@ def reply_to_story(
     )
     session.add(reply)
     session.flush()
-    _hold_if_needed(session, post=reply, author=author, screened=screened, new_post=True)
+    _hold_if_needed(session, post=reply, author=author, screened=screened, new_post=premoderate)
     return reply
 
 
