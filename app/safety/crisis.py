@@ -138,13 +138,18 @@ class _Part:
     gates: tuple[_Gate, ...]
     reach: int  # how far a match (and what it looks at) can reach from a gate word
     local: bool = False  # no match (nor what it looks at) runs past a ".", "!" or "?"
+    # Speed, for a pattern without whole-word gates: strings every match must contain (one of
+    # each set), found by a plain substring search. Exact, so the pattern is only searched in
+    # posts (and, when local, sentences) holding them.
+    subs: tuple[_Gate, ...] = ()
 
 
 def _part(pattern: re.Pattern[str]) -> _Part:
     try:
         parsed = _parser.parse(pattern.pattern)
         gates, reach = _gates_for(parsed), min(_width(parsed) + 20, 400)
-        return _Part(pattern, gates, reach, not _crosses(list(parsed), False))
+        subs = () if gates else _subs_for(pattern, parsed)
+        return _Part(pattern, gates, reach, not _crosses(list(parsed), False), subs)
     except Exception:
         # The gates read Python's private regex parser. Should a future Python change it, a
         # pattern is simply searched everywhere: slower, never less safe.
@@ -320,6 +325,53 @@ def _edge(items: Any, outer: bool, at_end: bool) -> bool:
         once = _edge(av[2], if_empty, at_end)
         return once if av[0] >= 1 else once and if_empty
     return False
+
+
+def _subs_for(pattern: re.Pattern[str], parsed: Any) -> tuple[_Gate, ...]:
+    if pattern.flags & ~re.UNICODE:  # case-insensitive and other flags: no plain substrings
+        return ()
+    try:
+        found = _subs(parsed)
+    except ValueError:
+        return ()
+    useful = {g for g in found if min(map(len, g)) >= 3}
+    return tuple(sorted(useful, key=lambda g: (-min(map(len, g)), len(g), sorted(g)))[:4])
+
+
+def _subs(items: Any) -> list[_Gate]:
+    """Sets of strings a match of `items` must consume (one string of each set, verbatim)."""
+    gates: list[_Gate] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            gates.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, av in items:
+        if op is _C.LITERAL:
+            run.append(chr(av))
+            continue
+        if op is _C.AT:  # zero-width: the characters either side stay next to each other
+            continue
+        close()
+        if op is _C.BRANCH:
+            chosen = []
+            for alt in av[1]:
+                options = _subs(alt)
+                if not options:
+                    break
+                chosen.append(max(options, key=lambda g: min(map(len, g))))
+            else:
+                gates.append(frozenset().union(*chosen))
+        elif op is _C.SUBPATTERN:
+            if av[1] or av[2]:  # inline flags such as (?i)
+                raise ValueError("inline flags")
+            gates.extend(_subs(av[-1]))
+        elif op in _REPEATS and av[0] >= 1:
+            gates.extend(_subs(av[2]))
+    close()
+    return gates
 
 
 def _gates_for(parsed: Any) -> tuple[_Gate, ...]:
@@ -547,6 +599,7 @@ class _Post:
     # up once per post, not once per candidate (a crisis-dense post has hundreds of candidates).
     _checked: dict[tuple[str, int, int], bool] = field(default_factory=dict)
     _stops: list[int] | None = None
+    _at_sub: dict[_Gate, list[int]] = field(default_factory=dict)
     _idioms: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -595,6 +648,20 @@ class _Post:
             found = self._at_gate[gate] = sorted(
                 at for word in self.words & gate for at in self.find(word)
             )
+        return found
+
+    def sub_positions(self, gate: _Gate) -> list[int]:
+        """Where the strings of a gate start (anywhere, even inside words), in order."""
+        if (found := self._at_sub.get(gate)) is None:
+            found = []
+            text = self.text
+            for sub in gate:
+                at = text.find(sub)
+                while at != -1:
+                    found.append(at)
+                    at = text.find(sub, at + 1)
+            found.sort()
+            self._at_sub[gate] = found
         return found
 
     def span(self, starts: list[int], pos: int) -> tuple[int, int]:
@@ -754,7 +821,15 @@ def _candidates(post: _Post, rules: Iterator[_Rule]) -> Iterator[_Candidate]:
         for part in rule.parts:
             if any(words.isdisjoint(gate) for gate in part.gates):
                 continue
-            windows = [(0, len(text))] if len(text) < _SHORT else _windows(post, part)
+            if part.subs:
+                if not all(any(s in text for s in gate) for gate in part.subs):
+                    continue
+                if part.local and len(text) >= _SHORT:
+                    windows = _sub_windows(post, part)
+                else:
+                    windows = [(0, len(text))]
+            else:
+                windows = [(0, len(text))] if len(text) < _SHORT else _windows(post, part)
             for lo, hi in windows:
                 for m in part.pattern.finditer(text, lo, hi):
                     if m.end() > m.start():
@@ -811,6 +886,26 @@ def _windows(post: _Post, part: _Part) -> list[tuple[int, int]]:
         else:
             merged.append((lo, hi))
     return merged
+
+
+def _sub_windows(post: _Post, part: _Part) -> list[tuple[int, int]]:
+    """The sentences (with the stops around them) that hold a string of each of `part.subs`."""
+    anchor, *others = sorted((post.sub_positions(gate) for gate in part.subs), key=len)
+    stops, size = post.stops(), len(post.text)
+    windows: list[tuple[int, int]] = []
+    last = -1
+    for at in anchor:
+        i = bisect.bisect_right(stops, at)
+        if i == last:
+            continue  # the same sentence again
+        last = i
+        lo, hi = stops[i - 1] if i else 0, stops[i] + 1 if i < len(stops) else size
+        if all(_within(p, lo, hi) for p in others):
+            if windows and lo <= windows[-1][1]:  # sentences next to each other: one window
+                windows[-1] = (windows[-1][0], hi)
+            else:
+                windows.append((lo, hi))
+    return windows
 
 
 def _within(positions: list[int], lo: int, hi: int) -> bool:
