@@ -20,7 +20,7 @@ from app.reactions import api as reactions_api
 from app.reactions import pages as reactions_pages
 from app.stories import api as stories_api
 from app.stories import pages as stories_pages
-from app.web import ROOT
+from app.web import ROOT, templates
 
 PROBLEM = {
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
@@ -49,6 +49,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     # Read now: a broken help-now file must stop start-up, not fail on someone's crisis post.
     help_now.resources()
+    templates.env.globals["help_resources"] = help_now.resources
     app = FastAPI(
         title="Kindred",
         version="1",

@@ -76,6 +76,8 @@ def verify_csrf(
 
 
 CsrfChecked = Annotated[None, Depends(verify_csrf)]
+# A form field as sent; its real limits come from the pydantic schema the page validates with.
+FormText = Annotated[str, Form(max_length=100_000)]
 
 
 def set_cookie(response: Response, name: str, value: str, *, max_age: int | None = None) -> None:

@@ -22,7 +22,7 @@ from app.circles.models import Circle
 from app.config import Settings, get_settings
 from app.db import get_session, make_engine
 from app.main import create_app
-from tests.factories import make_account, make_circle
+from tests.factories import bearer, make_account, make_circle
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ENV = "KINDRED_TEST_POSTGRES_URL"
@@ -153,6 +153,17 @@ def other(db: Session) -> Account:
 @pytest.fixture
 def moderator(db: Session) -> Account:
     return make_account(db, role=Role.moderator)
+
+
+@pytest.fixture
+def auth(db: Session, member: Account) -> dict[str, str]:
+    """Bearer headers for `member`."""
+    return bearer(db, member)
+
+
+@pytest.fixture
+def mod_auth(db: Session, moderator: Account) -> dict[str, str]:
+    return bearer(db, moderator)
 
 
 @pytest.fixture

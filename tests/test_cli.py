@@ -58,6 +58,7 @@ def test_db_upgrade_then_demo_data_twice_adds_the_sample_forum_once(kindred):
     engine.dispose()
     assert statuses == {PostStatus.published}
     assert "nothing to add" in kindred("demo-data").stdout
+    assert "nothing to add" in kindred("demo-data", "--if-empty").stdout
     assert (_count(kindred.url, Circle), _count(kindred.url, Post)) == (circles, posts)
     secret = kindred.cwd / ".kindred-secret"
     assert secret.exists() and oct(secret.stat().st_mode & 0o777) == "0o600"
@@ -80,6 +81,19 @@ def test_moderators_are_granted_and_withdrawn_by_pseudonym(kindred):
         ).scalar_one()
     engine.dispose()
     assert role == Role.member
+
+
+def test_demo_data_if_empty_leaves_a_forum_with_circles_alone(kindred):
+    """What `make run` calls: an operator's own forum never gets sample stories mixed in."""
+    kindred("db", "upgrade")
+    engine = create_engine(kindred.url)
+    with engine.begin() as conn:
+        conn.execute(
+            Circle.__table__.insert().values(slug="ours", name="Ours", description="", position=0)
+        )
+    engine.dispose()
+    assert "nothing to add" in kindred("demo-data", "--if-empty").stdout
+    assert _count(kindred.url, Post) == 0
 
 
 def test_admins_are_granted_by_the_cli_too(kindred):

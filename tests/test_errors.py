@@ -147,3 +147,18 @@ def test_a_locked_database_is_a_retryable_503_not_a_crash(app):
             assert response.status_code == 503
             assert response.headers["retry-after"] == "1"
             assert "UPDATE x" not in response.text
+
+
+def test_a_broken_help_resources_file_stops_start_up_with_a_clear_message(settings, tmp_path):
+    from app.help import service as help_now
+    from app.main import create_app
+
+    broken = tmp_path / "help.toml"
+    broken.write_text("[[resource]]\nname = 'No contact given'\n")
+    settings.help_resources_file = broken
+    help_now.resources.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="help"):
+            create_app()
+    finally:
+        help_now.resources.cache_clear()

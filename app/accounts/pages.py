@@ -1,7 +1,6 @@
 import json
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.accounts import service
@@ -15,6 +14,7 @@ from app.stories import service as stories
 from app.web import (
     SESSION_COOKIE,
     CsrfChecked,
+    FormText,
     form_errors,
     path_for,
     redirect,
@@ -24,8 +24,6 @@ from app.web import (
 )
 
 router = APIRouter(dependencies=[Depends(page_viewer)], include_in_schema=False)
-
-FormText = Annotated[str, Form(max_length=100_000)]
 
 
 def _safe_next(target: str | None) -> str:

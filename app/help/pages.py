@@ -2,7 +2,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.accounts.deps import page_viewer
-from app.help import service
 from app.web import render
 
 router = APIRouter(dependencies=[Depends(page_viewer)], include_in_schema=False)
@@ -10,4 +9,4 @@ router = APIRouter(dependencies=[Depends(page_viewer)], include_in_schema=False)
 
 @router.get("/help", name="help.page")
 def help_now(request: Request) -> Response:
-    return render(request, "help/help.html", {"resources": service.resources()})
+    return render(request, "help/help.html")

@@ -1,8 +1,8 @@
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -22,11 +22,10 @@ from app.moderation.schemas import (
 from app.pagination import Cursor
 from app.stories import service as stories
 from app.stories.deps import PostId
-from app.web import CsrfChecked, form_errors, path_for, redirect, render, validate_form
+from app.web import CsrfChecked, FormText, form_errors, path_for, redirect, render, validate_form
 
 router = APIRouter(dependencies=[Depends(page_viewer)], include_in_schema=False)
 
-FormText = Annotated[str, Form(max_length=10_000)]
 MAX_DAYS = 5 * 365
 GIVE_A_REASON = "Please give a reason."
 REASON_FILTERS = {

@@ -54,15 +54,7 @@ def tally_posts(session: Session, *, post_ids: list[int]) -> Tally:
 
 
 def counts_for(session: Session, *, post_id: int) -> dict[ReactionKind, int]:
-    counts = empty_counts()
-    rows = session.execute(
-        select(Reaction.kind, func.count())
-        .where(Reaction.post_id == post_id)
-        .group_by(Reaction.kind)
-    )
-    for kind, n in rows:
-        counts[kind] = n
-    return counts
+    return tally_posts(session, post_ids=[post_id])[post_id]
 
 
 def react(session: Session, *, member: Account, post: Post, kind: ReactionKind) -> None:

@@ -1,6 +1,6 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from app.accounts.deps import PageMember, PageViewer, page_viewer
@@ -8,17 +8,14 @@ from app.accounts.models import Account
 from app.circles import service as circles
 from app.db import MAX_ID, SessionDep
 from app.errors import AppError
-from app.help import service as help_now
 from app.moderation import cases as moderation
 from app.stories import service
 from app.stories.deps import PostId
 from app.stories.models import Post, PostStatus
 from app.stories.schemas import PostUpdate, ReplyCreate, StoryCreate
-from app.web import CsrfChecked, form_errors, path_for, redirect, render, validate_form
+from app.web import CsrfChecked, FormText, form_errors, path_for, redirect, render, validate_form
 
 router = APIRouter(dependencies=[Depends(page_viewer)], include_in_schema=False)
-
-FormText = Annotated[str, Form(max_length=100_000)]
 
 
 def _checked(value: str) -> bool:
@@ -32,16 +29,17 @@ def _needs_a_look(screened: service.Screened, intent: str, acknowledged: str) ->
 
 
 def _after_post(request: Request, post: Post) -> str:
-    url = _story_url(request, post.story_id or post.id, post.id)
-    if post.status == PostStatus.pending:
-        path, _, anchor = url.partition("#")
-        url = f"{path}?notice=held" + (f"#{anchor}" if anchor else "")
-    return url
+    notice = "held" if post.status == PostStatus.pending else None
+    return _story_url(request, post.story_id or post.id, post.id, notice=notice)
 
 
-def _story_url(request: Request, story_id: int, post_id: int | None = None) -> str:
-    url = str(path_for(request, "stories.detail", story_id=story_id))
-    return f"{url}#reply-{post_id}" if post_id and post_id != story_id else url
+def _story_url(
+    request: Request, story_id: int, post_id: int | None = None, *, notice: str | None = None
+) -> str:
+    url = path_for(request, "stories.detail", story_id=story_id)
+    if notice:
+        url = url.include_query_params(notice=notice)
+    return f"{url}#reply-{post_id}" if post_id and post_id != story_id else str(url)
 
 
 @router.get("/stories/new", name="stories.new")
@@ -64,7 +62,6 @@ def _compose(
         "form": form,
         "errors": errors,
         "screened": screened,
-        "resources": help_now.resources(),
     }
     return render(request, "stories/new.html", context, status=422 if errors else 200)
 
@@ -124,7 +121,7 @@ def detail(request: Request, story_id: PostId, session: SessionDep, viewer: Page
         "errors": {},
         "max_depth": service.MAX_REPLY_DEPTH,
         # An author whose words here signalled crisis sees help-now first, every visit.
-        "resources": help_now.resources() if service.signals_crisis(thread, viewer) else None,
+        "show_help": service.signals_crisis(thread, viewer),
     }
     return render(request, "stories/detail.html", context)
 
@@ -161,7 +158,6 @@ def _reply_page(
         "form": form,
         "errors": errors,
         "screened": screened,
-        "resources": help_now.resources(),
     }
     return render(request, "stories/reply.html", context, status=422 if errors else 200)
 
@@ -233,7 +229,6 @@ def _edit_page(
         "form": form,
         "errors": errors,
         "screened": screened,
-        "resources": help_now.resources(),
     }
     return render(request, "stories/edit.html", context, status=422 if errors else 200)
 

@@ -57,11 +57,6 @@ def member_auth(db: Session, member: Account) -> Headers:
 
 
 @pytest.fixture
-def mod_auth(db: Session, moderator: Account) -> Headers:
-    return bearer(db, moderator)
-
-
-@pytest.fixture
 def second_moderator(db: Session) -> Account:
     return make_account(db, role=Role.moderator)
 

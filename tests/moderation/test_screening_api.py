@@ -57,16 +57,6 @@ def help_names(help_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: r.get(k) for k in ("name", "contact", "url")} for r in help_list]
 
 
-@pytest.fixture
-def auth(db: Session, member: Account) -> dict[str, str]:
-    return bearer(db, member)
-
-
-@pytest.fixture
-def mod_auth(db: Session, moderator: Account) -> dict[str, str]:
-    return bearer(db, moderator)
-
-
 def post_story(
     client: TestClient, headers: dict[str, str], circle: Circle, **fields: Any
 ) -> dict[str, Any]:

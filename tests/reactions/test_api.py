@@ -32,11 +32,6 @@ def stored(db: Session, post: Post) -> int:
 
 
 @pytest.fixture
-def auth(db: Session, member: Account) -> dict[str, str]:
-    return bearer(db, member)
-
-
-@pytest.fixture
 def story(db: Session) -> Post:
     return make_story(db)
 

@@ -74,11 +74,6 @@ def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
 
 
 @pytest.fixture
-def auth(db: Session, member: Account) -> dict[str, str]:
-    return bearer(db, member)
-
-
-@pytest.fixture
 def other_auth(db: Session, other: Account) -> dict[str, str]:
     return bearer(db, other)
 
