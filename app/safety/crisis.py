@@ -868,9 +868,12 @@ def _windows(post: _Post, part: _Part) -> list[tuple[int, int]]:
         # Only the sentences that hold a word of every gate, each with the stops around it.
         stops, size = post.stops(), len(post.text)
         spans = []
+        reach = part.reach
         for at in anchor:
             i = bisect.bisect_right(stops, at)
             lo, hi = stops[i - 1] if i else 0, stops[i] + 1 if i < len(stops) else size
+            # Long unpunctuated stretches: only as far as a match can reach from the word.
+            lo, hi = max(lo, at - reach), min(hi, at + reach)
             if all(_within(p, lo, hi) for p in others):
                 spans.append((lo, hi))
     else:
@@ -893,16 +896,15 @@ def _sub_windows(post: _Post, part: _Part) -> list[tuple[int, int]]:
     anchor, *others = sorted((post.sub_positions(gate) for gate in part.subs), key=len)
     stops, size = post.stops(), len(post.text)
     windows: list[tuple[int, int]] = []
-    last = -1
+    reach = part.reach
     for at in anchor:
         i = bisect.bisect_right(stops, at)
-        if i == last:
-            continue  # the same sentence again
-        last = i
         lo, hi = stops[i - 1] if i else 0, stops[i] + 1 if i < len(stops) else size
+        # Long unpunctuated stretches: only as far as a match can reach from the string.
+        lo, hi = max(lo, at - reach), min(hi, at + reach)
         if all(_within(p, lo, hi) for p in others):
-            if windows and lo <= windows[-1][1]:  # sentences next to each other: one window
-                windows[-1] = (windows[-1][0], hi)
+            if windows and lo <= windows[-1][1]:  # next to each other: one window
+                windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
             else:
                 windows.append((lo, hi))
     return windows
