@@ -843,18 +843,17 @@ def _broad_candidates(post: _Post) -> Iterator[_Candidate]:
         return
     # Speed: only the stretches where some broad pattern can match (all its gate words present,
     # near each other) are scanned; most prose has none. Ungated patterns are scanned everywhere.
-    words, spans = post.words, []
-    for part in post.rules.broad_parts:
-        if not any(words.isdisjoint(gate) for gate in part.gates):
-            spans.extend(_windows(post, part))
-    spans.sort()
-    windows: list[tuple[int, int]] = []
-    for lo, hi in spans:
-        if windows and lo <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
-        else:
-            windows.append((lo, hi))
-    for index, start, end in _prefilter.scan(scanner, post.text, windows):
+    # Each pattern is searched only near its own words (see _prefilter.scan_each).
+    words = post.words
+    windows = [
+        [] if any(words.isdisjoint(gate) for gate in part.gates) else _windows(post, part)
+        for part in post.rules.broad_parts
+    ]
+    hits = itertools.chain(
+        _prefilter.scan_each(scanner, post.text, windows),
+        _prefilter.scan(scanner, post.text, []),  # the patterns without gates: everywhere
+    )
+    for index, start, end in hits:
         rule = rules[index]
         yield _Candidate(rule, start, end, rule.kind)
 
