@@ -106,6 +106,7 @@ NOTICES = {
     "decided": "Decision saved.",
     "claimed": "You have claimed this item for the next few minutes.",
     "sanctioned": "Saved to the member's record.",
+    "password": "Your password is changed. Every other device has been signed out.",
 }
 
 
@@ -123,6 +124,9 @@ def render(
         "notice": NOTICES.get(request.query_params.get("notice", "")),
     }
     ctx.update(context or {})
+    errors = ctx.get("errors")
+    if isinstance(errors, FormErrors) and errors and status == 422:
+        status, headers = errors.status, (headers or {}) | errors.headers
     response = templates.TemplateResponse(request, name, ctx, status_code=status, headers=headers)
     return _finish(request, response)
 
@@ -157,14 +161,28 @@ def validate_form(schema: type[M], data: dict[str, Any]) -> tuple[M | None, dict
         return None, errors
 
 
-def form_errors(exc: AppError, default_field: str = "form") -> dict[str, str]:
-    """A service's refusal, shown beside the field it concerns.
+class FormErrors(dict[str, str]):
+    """Messages by field, with the status and headers of the refusal behind them."""
+
+    def __init__(
+        self, errors: dict[str, str], *, status: int = 422, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(errors)
+        self.status = status
+        self.headers = headers or {}
+
+
+def form_errors(exc: AppError, default_field: str = "form") -> FormErrors:
+    """A service's refusal, shown beside the field it concerns, with the person's text kept.
 
     Not allowed or not found is nothing the person can fix in this form: that goes to the
-    error page instead (a suspended member, a post that has gone).
+    error page instead (a suspended member, a post that has gone). Too many attempts stays
+    on the form (429 with Retry-After), so nothing typed is lost while they wait.
     """
     if exc.status in (403, 404):
         raise exc
     if isinstance(exc, Invalid):
-        return {e["field"]: e["message"] for e in exc.errors}
-    return {default_field: exc.message}
+        return FormErrors({e["field"]: e["message"] for e in exc.errors})
+    if exc.status == 429:
+        return FormErrors({default_field: exc.message}, status=429, headers=exc.headers)
+    return FormErrors({default_field: exc.message})

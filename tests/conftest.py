@@ -17,6 +17,7 @@ os.environ.setdefault("KINDRED_SECRET_KEY", secrets.token_urlsafe(48))
 os.environ["KINDRED_RATE_LIMITS"] = "off"
 os.environ["KINDRED_PREMODERATE_FIRST_POSTS"] = "0"
 
+from app import ratelimit
 from app.accounts.models import Account, Role
 from app.circles.models import Circle
 from app.config import Settings, get_settings
@@ -26,6 +27,7 @@ from tests.factories import bearer, make_account, make_circle
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ENV = "KINDRED_TEST_POSTGRES_URL"
+REDIS_ENV = "KINDRED_TEST_REDIS_URL"
 
 
 def alembic_config(connection: object | None = None) -> Config:
@@ -138,6 +140,26 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
             return getattr(current, name)
 
     return Override()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def rate_limits(settings: Settings) -> Iterator[Settings]:
+    """Rate limits on, in this process's memory, starting from nothing."""
+    settings.rate_limits = "on"
+    settings.redis_url = None
+    ratelimit.reset()
+    yield settings
+    ratelimit.reset()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        skip_unless_available(
+            f"Redis tests need {REDIS_ENV}, e.g. redis://127.0.0.1:6379/15 (.ci/run sets it)"
+        )
+    return str(url)
 
 
 @pytest.fixture

@@ -101,6 +101,13 @@ MATRIX = [
         },
     ),
     Row("GET", "/me/export", signed_in(200)),
+    Row(
+        "PUT",
+        "/me/password",
+        signed_in(200),
+        body={"current_password": "{password}", "new_password": "another long passphrase"},
+        why="a suspended member can still secure their account",
+    ),
     # reading
     Row("GET", "/circles", everyone(200)),
     Row("GET", "/stories", everyone(200)),

@@ -2,7 +2,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from app.accounts import service
+from app.accounts import personal_data, service
 from app.accounts.deps import BearerToken, CurrentMember
 from app.accounts.schemas import (
     AccountCreate,
@@ -11,11 +11,13 @@ from app.accounts.schemas import (
     AccountRead,
     AccountRecover,
     AccountRecovered,
+    PasswordChange,
     PseudonymSuggestions,
     SessionCreate,
     SessionCreated,
 )
 from app.db import SessionDep
+from app.ratelimit import ClientKey
 
 router = APIRouter(tags=["accounts"])
 
@@ -27,19 +29,21 @@ def suggest_pseudonyms(session: SessionDep) -> dict[str, Any]:
 
 
 @router.post("/accounts", status_code=201, response_model=AccountCreated)
-def create_account(body: AccountCreate, session: SessionDep) -> dict[str, Any]:
+def create_account(body: AccountCreate, session: SessionDep, client: ClientKey) -> dict[str, Any]:
     """Sign up with a pseudonym (or have one chosen) and a password; no e-mail needed."""
-    account = service.create_account(session, pseudonym=body.pseudonym, password=body.password)
+    account = service.sign_up(
+        session, pseudonym=body.pseudonym, password=body.password, client=client
+    )
     codes = service.issue_recovery_codes(session, account=account)
     session.commit()
     return {"account": account, "recovery_codes": codes}
 
 
 @router.post("/sessions", status_code=201, response_model=SessionCreated)
-def sign_in(body: SessionCreate, session: SessionDep) -> dict[str, Any]:
-    """Sign in and receive a bearer token."""
+def sign_in(body: SessionCreate, session: SessionDep, client: ClientKey) -> dict[str, Any]:
+    """Sign in and receive a bearer token; repeated failures are slowed down (429)."""
     token, auth, account = service.sign_in(
-        session, pseudonym=body.pseudonym, password=body.password, kind="api"
+        session, pseudonym=body.pseudonym, password=body.password, kind="api", client=client
     )
     session.commit()
     return {"token": token, "expires_at": auth.expires_at, "account": account}
@@ -60,28 +64,43 @@ def me(member: CurrentMember) -> Any:
 
 
 @router.post("/accounts/recover", response_model=AccountRecovered)
-def recover(body: AccountRecover, session: SessionDep) -> dict[str, Any]:
+def recover(body: AccountRecover, session: SessionDep, client: ClientKey) -> dict[str, Any]:
     """Set a new password with a one-time recovery code; every other session ends."""
     account, left = service.recover_account(
         session,
         pseudonym=body.pseudonym,
         recovery_code=body.recovery_code,
         new_password=body.new_password,
+        client=client,
     )
     session.commit()
     return {"account": account, "recovery_codes_left": left}
 
 
+@router.put("/me/password", response_model=SessionCreated)
+def change_password(body: PasswordChange, member: CurrentMember, session: SessionDep) -> Any:
+    """Change the password: every session ends, and a fresh token replaces this one."""
+    token, auth = service.change_password(
+        session,
+        account=member,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        kind="api",
+    )
+    session.commit()
+    return {"token": token, "expires_at": auth.expires_at, "account": member}
+
+
 @router.get("/me/export")
 def export(member: CurrentMember, session: SessionDep) -> dict[str, Any]:
     """Everything Kindred holds about the caller, as JSON."""
-    return service.export_account(session, account=member)
+    return personal_data.export_account(session, account=member)
 
 
 @router.delete("/me", status_code=204)
 def delete_me(body: AccountDelete, member: CurrentMember, session: SessionDep) -> Response:
     """Delete the account; its posts are erased or kept without a name, as asked."""
     service.check_password(member, body.password)
-    service.delete_account(session, account=member, content=body.content)
+    personal_data.delete_account(session, account=member, content=body.content)
     session.commit()
     return Response(status_code=204)

@@ -3,13 +3,20 @@ import json
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from app.accounts import service
+from app.accounts import personal_data, service
 from app.accounts.deps import PageMember, PageViewer, page_viewer
-from app.accounts.schemas import AccountCreate, AccountDelete, AccountRecover, SessionCreate
+from app.accounts.schemas import (
+    AccountCreate,
+    AccountDelete,
+    AccountRecover,
+    PasswordChange,
+    SessionCreate,
+)
 from app.config import get_settings
 from app.db import SessionDep, utcnow
 from app.errors import AppError
 from app.moderation import service as moderation
+from app.ratelimit import ClientKey
 from app.stories import service as stories
 from app.web import (
     SESSION_COOKIE,
@@ -22,6 +29,8 @@ from app.web import (
     set_cookie,
     validate_form,
 )
+
+MSG_PASSWORDS_DIFFER = "The two passwords are different. Please type them again."
 
 router = APIRouter(dependencies=[Depends(page_viewer)], include_in_schema=False)
 
@@ -52,6 +61,7 @@ def signup(
     request: Request,
     session: SessionDep,
     _: CsrfChecked,
+    client: ClientKey,
     pseudonym: FormText = "",
     password: FormText = "",
     password_again: FormText = "",
@@ -59,11 +69,12 @@ def signup(
     form = {"pseudonym": pseudonym}
     data, errors = validate_form(AccountCreate, {"pseudonym": pseudonym, "password": password})
     if password != password_again:
-        mismatch = "The two passwords are different. Please type them again."
-        errors["password_again"] = mismatch
+        errors["password_again"] = MSG_PASSWORDS_DIFFER
     if data is not None and not errors:
         try:
-            account = service.create_account(session, pseudonym=data.pseudonym, password=password)
+            account = service.sign_up(
+                session, pseudonym=data.pseudonym, password=password, client=client
+            )
             token, _auth = service.start_session(session, account=account, kind="web")
             if old := request.cookies.get(SESSION_COOKIE):
                 service.end_session(session, token=old)
@@ -120,6 +131,7 @@ def signin(
     request: Request,
     session: SessionDep,
     _: CsrfChecked,
+    client: ClientKey,
     pseudonym: FormText = "",
     password: FormText = "",
     next: FormText = "/",
@@ -129,7 +141,11 @@ def signin(
     if data is not None:
         try:
             token, _auth, _account = service.sign_in(
-                session, pseudonym=data.pseudonym, password=data.password, kind="web"
+                session,
+                pseudonym=data.pseudonym,
+                password=data.password,
+                kind="web",
+                client=client,
             )
             if old := request.cookies.get(SESSION_COOKIE):
                 service.end_session(session, token=old)
@@ -161,6 +177,7 @@ def recover(
     request: Request,
     session: SessionDep,
     _: CsrfChecked,
+    client: ClientKey,
     pseudonym: FormText = "",
     recovery_code: FormText = "",
     new_password: FormText = "",
@@ -177,6 +194,7 @@ def recover(
                 pseudonym=data.pseudonym,
                 recovery_code=data.recovery_code,
                 new_password=data.new_password,
+                client=client,
             )
             token, _auth = service.start_session(session, account=account, kind="web")
             session.commit()
@@ -198,9 +216,47 @@ def me(request: Request, member: PageMember, session: SessionDep) -> Response:
     return render(request, "accounts/me.html", context)
 
 
+@router.get("/me/password", name="accounts.password_form")
+def password_form(request: Request, member: PageMember) -> Response:
+    return render(request, "accounts/password.html", {"errors": {}})
+
+
+@router.post("/me/password", name="accounts.password")
+def change_password(
+    request: Request,
+    member: PageMember,
+    session: SessionDep,
+    _: CsrfChecked,
+    current_password: FormText = "",
+    new_password: FormText = "",
+    new_password_again: FormText = "",
+) -> Response:
+    data, errors = validate_form(
+        PasswordChange, {"current_password": current_password, "new_password": new_password}
+    )
+    if new_password != new_password_again:
+        errors["new_password_again"] = MSG_PASSWORDS_DIFFER
+    if data is not None and not errors:
+        try:
+            token, _auth = service.change_password(
+                session,
+                account=member,
+                current_password=data.current_password,
+                new_password=data.new_password,
+                kind="web",
+            )
+            session.commit()
+            target = path_for(request, "accounts.me").include_query_params(notice="password")
+            return _sign_in_response(token, str(target))
+        except AppError as exc:
+            session.rollback()
+            errors = form_errors(exc, "current_password")
+    return render(request, "accounts/password.html", {"errors": errors}, status=422)
+
+
 @router.get("/me/export", name="accounts.export")
 def export(member: PageMember, session: SessionDep) -> Response:
-    data = service.export_account(session, account=member)
+    data = personal_data.export_account(session, account=member)
     stamp = data["exported_at"][:10]
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -231,7 +287,7 @@ def delete(
     if data is not None:
         try:
             service.check_password(member, data.password)
-            service.delete_account(session, account=member, content=data.content)
+            personal_data.delete_account(session, account=member, content=data.content)
             session.commit()
             response = redirect(path_for(request, "accounts.deleted"))
             response.delete_cookie(SESSION_COOKIE, path="/")

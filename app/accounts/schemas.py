@@ -85,6 +85,11 @@ class AccountRecovered(BaseModel):
     recovery_codes_left: int
 
 
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    new_password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+
+
 class AccountDelete(BaseModel):
     password: str = Field(min_length=1, max_length=PASSWORD_MAX)
     content: Literal["erase", "anonymise"]

@@ -3,7 +3,6 @@ import hmac
 import secrets
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,16 +10,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app import ratelimit
 from app.accounts import pseudonyms
 from app.accounts.models import Account, AuthSession, RecoveryCode, Role
 from app.config import get_settings
 from app.db import utcnow
 from app.errors import AppError, Conflict, NotFound
 from app.moderation import cases as moderation
-from app.moderation.models import Appeal, Report, Sanction
-from app.reactions.models import Reaction
-from app.stories import service as stories
-from app.stories.models import Post, PostRevision
 
 RECOVERY_CODE_COUNT = 8
 # Writing last_seen_at on every request would turn each read into a write.
@@ -132,6 +128,13 @@ def create_account(
     return account
 
 
+def sign_up(session: Session, *, pseudonym: str | None, password: str, client: str) -> Account:
+    ratelimit.check("signup", client)
+    account = create_account(session, pseudonym=pseudonym, password=password)
+    ratelimit.count("signup", client)
+    return account
+
+
 def start_session(session: Session, *, account: Account, kind: str) -> tuple[str, AuthSession]:
     settings = get_settings()
     token = secrets.token_urlsafe(32)
@@ -149,11 +152,32 @@ def start_session(session: Session, *, account: Account, kind: str) -> tuple[str
     return token, auth
 
 
+def _sign_in_counters(pseudonym: str, client: str) -> list[tuple[str, str]]:
+    """Failed sign-ins are counted per place, per account from that place, and per account.
+
+    The per-account count from one place stops guessing quickly; the per-account count from
+    anywhere is far higher, so one person guessing from one place cannot lock the real member
+    out, and every count lapses on its own, so nobody is locked out for good. The account is
+    named by a hash, so the counter store never holds a pseudonym.
+    """
+    name = hash_token(pseudonyms.key(pseudonyms.clean(pseudonym)))
+    return [
+        ("signin_client", client),
+        ("signin_name", hash_token(f"{client}|{name}")),
+        ("signin_account", name),
+    ]
+
+
 def sign_in(
-    session: Session, *, pseudonym: str, password: str, kind: str
+    session: Session, *, pseudonym: str, password: str, kind: str, client: str
 ) -> tuple[str, AuthSession, Account]:
+    counters = _sign_in_counters(pseudonym, client)
+    for rule, identifier in counters:
+        ratelimit.check(rule, identifier)
     account = find_account(session, pseudonym)
     if not _password_matches(account, password) or account is None:
+        for rule, identifier in counters:
+            ratelimit.count(rule, identifier)
         raise BadCredentials("That pseudonym and password don't match. Please try again.")
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
@@ -200,9 +224,10 @@ def end_all_sessions(session: Session, *, account: Account) -> None:
 
 
 def recover_account(
-    session: Session, *, pseudonym: str, recovery_code: str, new_password: str
+    session: Session, *, pseudonym: str, recovery_code: str, new_password: str, client: str
 ) -> tuple[Account, int]:
     """Use up one recovery code to set a new password; every earlier session ends."""
+    ratelimit.hit("recover", client)
     account = find_account(session, pseudonym)
     wanted = hash_token(_normalise_code(recovery_code))
     codes = (
@@ -240,6 +265,19 @@ def check_password(account: Account, password: str) -> None:
         raise BadCredentials("That password isn't right.")
 
 
+def change_password(
+    session: Session, *, account: Account, current_password: str, new_password: str, kind: str
+) -> tuple[str, AuthSession]:
+    """Set a new password: every session ends, including this one, which is replaced."""
+    ratelimit.check("signin_account", hash_token(account.pseudonym_key))
+    if not _password_matches(account, current_password):
+        ratelimit.count("signin_account", hash_token(account.pseudonym_key))
+        raise BadCredentials("That isn't your current password.")
+    account.password_hash = hash_password(new_password)
+    end_all_sessions(session, account=account)
+    return start_session(session, account=account, kind=kind)
+
+
 def set_role(session: Session, *, pseudonym: str, role: Role) -> Account:
     account = find_account(session, pseudonym)
     if account is None:
@@ -253,149 +291,6 @@ def set_role(session: Session, *, pseudonym: str, role: Role) -> Account:
             reason=f"{previous.value} -> {role.value} (granted with the kindred CLI)",
         )  # fmt: skip
     return account
-
-
-def export_account(session: Session, *, account: Account) -> dict[str, Any]:
-    """Everything stored about one account, for the member to keep."""
-    posts = session.scalars(
-        select(Post).where(Post.author_id == account.id).order_by(Post.id)
-    ).all()
-    revisions = session.scalars(
-        select(PostRevision)
-        .join(Post, Post.id == PostRevision.post_id)
-        .where(Post.author_id == account.id)
-        .order_by(PostRevision.id)
-    ).all()
-    by_post: dict[int, list[dict[str, Any]]] = {}
-    for rev in revisions:
-        by_post.setdefault(rev.post_id, []).append(
-            {
-                "title": rev.title,
-                "content_warning": rev.content_warning,
-                "body": rev.body,
-                "saved_at": rev.created_at.isoformat(),
-            }
-        )
-    sessions = session.scalars(
-        select(AuthSession).where(AuthSession.account_id == account.id).order_by(AuthSession.id)
-    ).all()
-    reactions = session.execute(
-        select(Reaction.post_id, Reaction.kind, Reaction.created_at)
-        .where(Reaction.account_id == account.id)
-        .order_by(Reaction.created_at)
-    ).all()
-    codes = session.scalars(select(RecoveryCode).where(RecoveryCode.account_id == account.id)).all()
-    return {
-        "exported_at": utcnow().isoformat(),
-        "account": {
-            "id": account.id,
-            "pseudonym": account.pseudonym,
-            "role": account.role.value,
-            "created_at": account.created_at.isoformat(),
-        },
-        "posts": [
-            {
-                "id": p.id,
-                "story_id": p.story_id,
-                "parent_id": p.parent_id,
-                "title": p.title,
-                "content_warning": p.content_warning,
-                "body": p.body,
-                "anonymous": p.is_anonymous,
-                "coping_tip": p.is_coping_tip,
-                "status": p.status.value,
-                "created_at": p.created_at.isoformat(),
-                "edited_at": p.edited_at.isoformat() if p.edited_at else None,
-                "deleted_at": p.deleted_at.isoformat() if p.deleted_at else None,
-                "revisions": by_post.get(p.id, []),
-            }
-            for p in posts
-        ],
-        "reactions": [
-            {"post_id": post_id, "kind": kind.value, "at": at.isoformat()}
-            for post_id, kind, at in reactions
-        ],
-        "sessions": [
-            {
-                "kind": s.kind,
-                "created_at": s.created_at.isoformat(),
-                "last_seen_at": s.last_seen_at.isoformat(),
-                "expires_at": s.expires_at.isoformat(),
-                "revoked_at": s.revoked_at.isoformat() if s.revoked_at else None,
-            }
-            for s in sessions
-        ],
-        "recovery_codes": {"total": len(codes), "unused": sum(c.used_at is None for c in codes)},
-        **_moderation_record(session, account=account),
-    }
-
-
-def _moderation_record(session: Session, *, account: Account) -> dict[str, Any]:
-    """Reports the member filed, their appeals, and warnings or suspensions they received."""
-    reports = session.scalars(
-        select(Report).where(Report.reporter_id == account.id).order_by(Report.id)
-    ).all()
-    appeals = session.scalars(
-        select(Appeal)
-        .join(Post, Post.id == Appeal.post_id)
-        .where(Post.author_id == account.id)
-        .order_by(Appeal.id)
-    ).all()
-    sanctions = session.scalars(
-        select(Sanction).where(Sanction.account_id == account.id).order_by(Sanction.id)
-    ).all()
-    return {
-        "reports": [
-            {
-                "post_id": r.post_id,
-                "reason": r.reason.value,
-                "details": r.details,
-                "at": r.created_at.isoformat(),
-            }
-            for r in reports
-        ],
-        "appeals": [
-            {
-                "post_id": a.post_id,
-                "text": a.text,
-                "outcome": a.outcome,
-                "at": a.created_at.isoformat(),
-            }
-            for a in appeals
-        ],
-        "moderation": [
-            {
-                "kind": x.kind,
-                "reason": x.reason,
-                "until": x.until.isoformat() if x.until else None,
-                "at": x.created_at.isoformat(),
-            }
-            for x in sanctions
-        ],
-        "suspended_until": account.suspended_until.isoformat() if account.suspended_until else None,
-    }
-
-
-def delete_account(session: Session, *, account: Account, content: str) -> None:
-    """Remove the account for good; posts are erased, or kept with no name attached."""
-    posts = session.scalars(select(Post).where(Post.author_id == account.id)).all()
-    for post in posts:
-        if content == "erase":
-            stories.erase_post(session, post=post)
-            # The appeal's words were the member's too; its outcome stays for the audit.
-            session.execute(update(Appeal).where(Appeal.post_id == post.id).values(text=""))
-        else:
-            session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
-            post.is_anonymous = True
-        post.author_id = None
-    session.execute(delete(Reaction).where(Reaction.account_id == account.id))
-    # Reports still count toward their case, but no longer say who filed them.
-    session.execute(update(Report).where(Report.reporter_id == account.id).values(reporter_id=None))
-    session.execute(delete(AuthSession).where(AuthSession.account_id == account.id))
-    session.execute(delete(RecoveryCode).where(RecoveryCode.account_id == account.id))
-    session.flush()
-    session.delete(account)
-    session.flush()
 
 
 def clear_recovery_codes(session: Session, *, account: Account) -> None:

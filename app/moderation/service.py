@@ -6,6 +6,7 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from app import ratelimit
 from app.accounts.models import Account, Role
 from app.config import get_settings
 from app.db import utcnow
@@ -274,6 +275,7 @@ def file_report(
     session: Session, *, reporter: Account, post_id: int, reason: ReportReason, details: str | None
 ) -> Report:
     require_active(reporter)
+    ratelimit.hit("report", reporter.id)
     post = stories.get_post(session, post_id=post_id, viewer=reporter)
     if stories.is_gone(post):
         raise Conflict("This post is no longer shown, so there is nothing to report.")
@@ -315,6 +317,7 @@ def file_report(
 
 
 def appeal_removal(session: Session, *, author: Account, post_id: int, text: str) -> Appeal:
+    ratelimit.hit("appeal", author.id)
     post = stories.get_post(session, post_id=post_id, viewer=author)
     if post.author_id != author.id:
         raise Forbidden("Only the author of a post can appeal its removal.")

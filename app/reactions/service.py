@@ -4,6 +4,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app import ratelimit
 from app.accounts.models import Account
 from app.moderation import cases as moderation
 from app.reactions.models import Reaction, ReactionKind
@@ -60,6 +61,7 @@ def counts_for(session: Session, *, post_id: int) -> dict[ReactionKind, int]:
 def react(session: Session, *, member: Account, post: Post, kind: ReactionKind) -> None:
     """One reaction of each kind per member per post; reacting twice changes nothing."""
     moderation.require_active(member)
+    ratelimit.hit("reaction", member.id)
     if has_reacted(session, member=member, post=post, kind=kind):
         return
     try:
@@ -72,6 +74,7 @@ def react(session: Session, *, member: Account, post: Post, kind: ReactionKind) 
 
 def unreact(session: Session, *, member: Account, post: Post, kind: ReactionKind) -> None:
     moderation.require_active(member)
+    ratelimit.hit("reaction", member.id)
     session.execute(
         delete(Reaction).where(
             Reaction.post_id == post.id, Reaction.account_id == member.id, Reaction.kind == kind

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Select, and_, delete, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from app import ratelimit
 from app.accounts.models import Account
 from app.circles import service as circles
 from app.circles.models import Circle
@@ -156,6 +157,7 @@ def publish_story(
 ) -> Post:
     """Share a story; `premoderate=False` is for content an operator seeds (demo data)."""
     moderation.require_active(author)
+    ratelimit.hit("story", author.id)
     found = circles.find_circle(session, circle)
     if found is None:
         raise Invalid([{"field": "circle", "message": "Please choose one of the circles."}])
@@ -210,6 +212,7 @@ def reply_to_story(
     premoderate: bool = True,
 ) -> Post:
     moderation.require_active(author)
+    ratelimit.hit("reply", author.id)
     story = get_story_post(session, story_id=story_id, viewer=author)
     if is_gone(story):
         # A story its author deleted, or a moderator removed, takes no new replies.
@@ -274,6 +277,7 @@ def edit_post(
 ) -> Post:
     """Apply an author's edit; the version it replaces is kept as a revision."""
     moderation.require_active(actor)
+    ratelimit.hit("edit", actor.id)
     post = get_own_post(session, post_id=post_id, actor=actor)
     story_fields = {"title", "content_warning"} & changes.keys()
     if story_fields and not post.is_story:
@@ -333,6 +337,7 @@ def erase_post(session: Session, *, post: Post) -> None:
     session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
     post.title = post.content_warning = None
     post.body = post.body_html = post.excerpt = ""
+    post.screening = None  # it quotes the words it flagged
     post.deleted_at = utcnow()
     session.flush()
 

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from app.accounts import pseudonyms, service
+from app.accounts import personal_data, pseudonyms, service
 from app.accounts.models import Account, AuthSession, RecoveryCode, Role
 from app.config import get_settings
 from app.db import utcnow
@@ -63,7 +63,9 @@ def test_signing_in_upgrades_a_hash_made_with_weaker_settings(db):
     account.password_hash = weak.hash(PASSWORD)
     db.flush()
     old_hash = account.password_hash
-    service.sign_in(db, pseudonym=account.pseudonym, password=PASSWORD, kind="api")
+    service.sign_in(
+        db, pseudonym=account.pseudonym, password=PASSWORD, kind="api", client="test-client"
+    )
     assert account.password_hash != old_hash
     assert account.password_hash.startswith("$argon2id$")
     assert not service._hasher.check_needs_rehash(account.password_hash)
@@ -74,7 +76,9 @@ def test_signing_in_with_an_unknown_name_or_wrong_password_starts_no_session(db)
     account = make_account(db, pseudonym="QuietHarbor")
     for pseudonym, password in (("QuietHarbor", "not it at all"), ("NobodyHere", PASSWORD)):
         with pytest.raises(service.BadCredentials) as refused:
-            service.sign_in(db, pseudonym=pseudonym, password=password, kind="api")
+            service.sign_in(
+                db, pseudonym=pseudonym, password=password, kind="api", client="test-client"
+            )
         assert refused.value.message == "That pseudonym and password don't match. Please try again."
     assert db.scalar(select(func.count()).where(AuthSession.account_id == account.id)) == 0
 
@@ -92,7 +96,9 @@ def test_an_unknown_pseudonym_still_costs_one_full_password_check(db, monkeypatc
     monkeypatch.setattr(service, "_hasher", Spy())
     for pseudonym in ("QuietHarbor", "NobodyHere"):
         with pytest.raises(service.BadCredentials):
-            service.sign_in(db, pseudonym=pseudonym, password="not it at all", kind="api")
+            service.sign_in(
+                db, pseudonym=pseudonym, password="not it at all", kind="api", client="test-client"
+            )
     assert len(checked) == 2 and all(h.startswith("$argon2id$") for h in checked)
 
 
@@ -147,7 +153,11 @@ def test_issuing_recovery_codes_again_makes_the_old_ones_useless(db):
     assert db.scalar(select(func.count()).where(RecoveryCode.account_id == account.id)) == 8
     with pytest.raises(service.BadCredentials):
         service.recover_account(
-            db, pseudonym="QuietHarbor", recovery_code=old[0], new_password=NEW_PASSWORD
+            db,
+            pseudonym="QuietHarbor",
+            recovery_code=old[0],
+            new_password=NEW_PASSWORD,
+            client="test-client",
         )
 
 
@@ -160,7 +170,11 @@ def test_recovering_uses_up_one_code_changes_the_password_and_ends_every_session
     others_token, _ = service.start_session(db, account=other, kind="api")
 
     found, left = service.recover_account(
-        db, pseudonym="quietharbor", recovery_code=codes[5], new_password=NEW_PASSWORD
+        db,
+        pseudonym="quietharbor",
+        recovery_code=codes[5],
+        new_password=NEW_PASSWORD,
+        client="test-client",
     )
     assert found is account and left == 7
     service.check_password(account, NEW_PASSWORD)
@@ -172,7 +186,11 @@ def test_recovering_uses_up_one_code_changes_the_password_and_ends_every_session
     used = db.scalar(select(RecoveryCode).where(RecoveryCode.used_at.is_not(None)))
     assert used is not None and used.code_hash == service.hash_token(codes[5].replace("-", ""))
     _, left = service.recover_account(
-        db, pseudonym="QuietHarbor", recovery_code=codes[6], new_password=PASSWORD
+        db,
+        pseudonym="QuietHarbor",
+        recovery_code=codes[6],
+        new_password=PASSWORD,
+        client="test-client",
     )
     assert left == 6
 
@@ -195,7 +213,11 @@ def test_one_code_sent_by_two_requests_at_once_recovers_the_account_only_once(en
             raced.append(True)
             with Session(engine) as other:
                 service.recover_account(
-                    other, pseudonym=name, recovery_code=codes[0], new_password=PASSWORD
+                    other,
+                    pseudonym=name,
+                    recovery_code=codes[0],
+                    new_password=PASSWORD,
+                    client="test-client",
                 )
                 other.commit()
         return compare(a, b)
@@ -206,7 +228,11 @@ def test_one_code_sent_by_two_requests_at_once_recovers_the_account_only_once(en
     try:
         with Session(engine) as mine, pytest.raises(service.BadCredentials):
             service.recover_account(
-                mine, pseudonym=name, recovery_code=codes[0], new_password=NEW_PASSWORD
+                mine,
+                pseudonym=name,
+                recovery_code=codes[0],
+                new_password=NEW_PASSWORD,
+                client="test-client",
             )
         with Session(engine) as check:
             stored = check.get_one(Account, account_id)
@@ -338,7 +364,7 @@ def test_deleting_an_account_removes_its_sessions_codes_and_reactions(db, conten
     service.start_session(db, account=member, kind="api")
     member_id = member.id
 
-    service.delete_account(db, account=member, content=content)
+    personal_data.delete_account(db, account=member, content=content)
 
     assert db.get(Account, member_id) is None
     for model in (AuthSession, RecoveryCode, Reaction):

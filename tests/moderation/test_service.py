@@ -13,7 +13,7 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.accounts import service as accounts
+from app.accounts import personal_data
 from app.accounts.models import Account, Role
 from app.circles.models import Circle
 from app.db import utcnow
@@ -387,7 +387,7 @@ def test_a_report_still_counts_after_its_reporter_deleted_their_account(
     moderation.file_report(
         db, reporter=leaving, post_id=story.id, reason=ReportReason.harassment, details=None
     )
-    accounts.delete_account(db, account=leaving, content="anonymise")
+    personal_data.delete_account(db, account=leaving, content="anonymise")
 
     file(db, story)
 
