@@ -29,6 +29,8 @@ HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 ]
 
+STATIC_CACHE = b"public, max-age=86400"
+
 
 class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
@@ -39,11 +41,17 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        static = scope["path"].startswith("/static/")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.setdefault("headers", [])
                 present = {name.lower() for name, _ in headers}
                 headers.extend(h for h in HEADERS if h[0] not in present)
+                if b"cache-control" not in present:
+                    # Our own stylesheet may be kept a day (revalidated by ETag); pages and
+                    # API answers are personal and sensitive: never kept by any cache.
+                    headers.append((b"cache-control", STATIC_CACHE if static else b"no-store"))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -100,6 +100,17 @@ def test_every_response_carries_the_security_headers(client, path):
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "no-referrer"
     assert "camera=()" in headers["permissions-policy"]
+    assert headers["cache-control"] == "no-store"
+
+
+def test_the_stylesheet_is_served_by_the_app_with_cache_headers_and_the_same_policy(client):
+    response = client.get("/static/kindred.css")
+    assert response.status_code == 200 and "text/css" in response.headers["content-type"]
+    assert response.headers["cache-control"] == "public, max-age=86400"
+    assert response.headers["etag"]
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    again = client.get("/static/kindred.css", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
 
 
 def test_the_openapi_document_describes_the_api(client):
