@@ -1235,3 +1235,68 @@ def test_a_broad_hit_over_a_specific_signal_is_not_reported_twice() -> None:
     for s in signals:
         if s.rule.startswith("broad-"):
             assert not any(o.start < s.end and s.start < o.end for o in specific)
+
+
+# --- 2026.11.1: the wider concept lexicon -------------------------------------------------------
+
+CONCEPT_POSITIVE = [
+    # ease of a means or a place
+    ("the motorway bridge is near my flat, it would be so easy", "plan_or_means"),
+    ("i keep thinking how simple it would be to just disappear", "plan_or_means"),
+    ("waiting by the tracks, a freight train comes through at ten", "plan_or_means"),
+    ("which multi-storey has the highest roof you can get onto", "plan_or_means"),
+    # poisons, exhaust, ligatures
+    ("i drank some antifreeze an hour ago", "plan_or_means"),
+    ("thinking about a hosepipe on the exhaust tonight", "plan_or_means"),
+    ("is a dressing gown cord strong enough to hold my weight", "plan_or_means"),
+    ("should i try the belt or the scarf", "plan_or_means"),
+    # decisions, affairs
+    ("made up my mind, it's going to be sunday", "plan_or_means"),
+    ("spent today putting my affairs in order", "goodbye"),
+    # ways of wanting it to stop
+    ("i'm going to finish myself off this time", "suicidal_intent"),
+    ("just hoping my body gives out soon", "suicidal_intent"),
+    ("not sure how much longer i can hold on", "suicidal_intent"),
+    # someone else in danger, now
+    ("my flatmate has overdosed and isn't waking up", "immediate_danger"),
+    ("my sister is on the roof right now saying she'll jump", "immediate_danger"),
+    ("he posted goodbye on facebook and nobody can get hold of him", "immediate_danger"),
+    ("my boyfriend punched me and he's still in the flat", "immediate_danger"),
+    # readers addressed are not the subject
+    ("can anyone tell me how many of my pills would be enough", "plan_or_means"),
+    # command voices in the plural
+    ("they're telling me to jump again", "immediate_danger"),
+    # wounds
+    ("my thighs are cut up again", "self_harm"),
+    # typos of "anymore"
+    ("i cant do this anymroe", "suicidal_intent"),
+]
+
+CONCEPT_NEGATIVE = [
+    "i'm safe tonight, thank you all",
+    "we went to the viewpoint to watch the sunrise, it would be easy to stay all day",
+    "the carbon monoxide alarm keeps beeping",
+    "my arms are covered in paint from the mural",
+    "put my spare blades in the lockbox at the pharmacy today",
+    "two years since my overdose and i'm glad to be alive",
+    "i read a poem about wanting to die, about coming back from it",
+    "got to say goodbye to my grandad before he passed",
+    "last post from me about the bins, promise",
+    "the pasta is going to unalive this diet",
+    "she's going to kill me when she sees the kitchen lol",
+    "in my darkest days i wrote goodbye notes",
+    "things are good on paper and good in real life too",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), CONCEPT_POSITIVE, ids=[t for t, _ in CONCEPT_POSITIVE])
+def test_the_wider_concept_lexicon_flags_risk_in_other_words(text: str, kind: str | None) -> None:
+    signals = detect_crisis(text)
+    assert signals
+    if kind is not None:
+        assert kind in {s.kind for s in signals}, signals
+
+
+@pytest.mark.parametrize("text", CONCEPT_NEGATIVE)
+def test_the_wider_concept_lexicon_leaves_recovery_and_everyday_talk_alone(text: str) -> None:
+    assert detect_crisis(text) == []
