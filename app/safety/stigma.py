@@ -283,6 +283,14 @@ _REPORTED_AFTER = re.compile(
         (?=\s*(?:[.!?,;]|$)|\s+(?:once|when|at|after|before|yesterday|today|last|to\s+me|to\s+us)\b))""",
     _FLAGS,
 )
+# "..., that's what my dad says and he's right": reported, then taken on as the writer's own.
+_ENDORSED = re.compile(
+    r"""[^.!?\n]{0,120}?[\s,;-](?:and|but|&|tbh|honestly|which)\s+(?:tbh\s+|honestly\s+)?
+        (?:he|she|they|he's|hes|she's|shes|they're|theyre|it's|its|that's|thats|my\s+\w+|i\s+think\s+\w+)
+        (?:'s|'re|\s+is|\s+are|\s+was|\s+were)?\s+(?:so\s+|totally\s+|absolutely\s+|dead\s+|
+        100%\s+|completely\s+|not\s+)?(?:right|correct|spot\s+on|true|wrong\s+(?:tbh|though))\b""",
+    _FLAGS,
+)
 # For a rule whose wording is the writer's own (own_words): "people say committed suicide"
 # names the phrase; "they say he committed suicide" uses it.
 _SAID_PHRASE = re.compile(
@@ -332,7 +340,7 @@ _MYTH_AFTER = re.compile(
           (?:myths?|stereotypes?|misconceptions?|lies?|false|untrue|nonsense|rubbish|
             bullshit|bs|wrong|stigma|ignorant|ignorance)\b
       | \b(?:isn't|is\s+not|aren't|are\s+not|ain't|not)\s+
-          (?:true|right|fair|accurate|the\s+case)\b
+          (?:true|right|fair(?!\s+(?:on|to|for)\b)|accurate|the\s+case)\b
       | \b(?:i\s+)?(?:don't|dont|do\s+not|never)\s+(?:believe|buy|agree\s+with)\s+
           (?:that|it|this)\b
       | \b(?:that's|thats|that\s+is|it's|its|it\s+is)\s+not\s+(?:why|the\s+reason|because)\b)""",
@@ -535,7 +543,7 @@ def _accept(rule: _Rule, text: str, cased: str, start: int, end: int) -> bool:
     if rule.own_words:
         if _SAID_PHRASE.search(near[-40:]):
             return False
-    elif _is_reported(near) or _REPORTED_AFTER.match(after):
+    elif (_is_reported(near) or _REPORTED_AFTER.match(after)) and not _ENDORSED.match(after):
         return False
     if rule.claim and (
         _MYTH_BEFORE.search(near[-60:]) or _MYTH_THAT.search(near) or _MYTH_AFTER.match(after)
