@@ -18,6 +18,8 @@ from app.moderation import api as moderation_api
 from app.moderation import pages as moderation_pages
 from app.reactions import api as reactions_api
 from app.reactions import pages as reactions_pages
+from app.search import api as search_api
+from app.search import pages as search_pages
 from app.stories import api as stories_api
 from app.stories import pages as stories_pages
 from app.web import ROOT, templates
@@ -59,7 +61,14 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     api = APIRouter(prefix="/api/v1", responses=API_ERRORS)
-    for module in (accounts_api, circles_api, stories_api, reactions_api, moderation_api):
+    for module in (
+        accounts_api,
+        circles_api,
+        stories_api,
+        reactions_api,
+        moderation_api,
+        search_api,
+    ):
         api.include_router(module.router)
     app.include_router(api)
     for pages in (
@@ -69,6 +78,7 @@ def create_app() -> FastAPI:
         accounts_pages,
         help_pages,
         moderation_pages,
+        search_pages,
     ):
         app.include_router(pages.router)
     app.add_api_route("/healthz", _health, methods=["GET"], include_in_schema=True, tags=["ops"])

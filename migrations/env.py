@@ -6,6 +6,7 @@ from sqlalchemy import Connection
 import app.models  # noqa: F401  (fills Base.metadata)
 from app.config import get_settings
 from app.db import Base, make_engine
+from app.search.service import is_index_object
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -25,7 +26,13 @@ def _configure(connection: Connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode copies the table.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=is_index_object_excluded,
     )
+
+
+def is_index_object_excluded(obj: object, name: str | None, kind: str, *args: object) -> bool:
+    """The search index is made by hand in its migration; autogenerate leaves it alone."""
+    return not is_index_object(name, kind)
 
 
 def run_migrations_offline() -> None:

@@ -68,6 +68,7 @@ class Row:
     expected: dict[str, int]
     params: dict[str, str] = field(default_factory=dict)  # path parameter -> World value
     body: dict[str, Any] | None = None  # "{name}" strings are World values
+    query: dict[str, str] = field(default_factory=dict)
     why: str = ""
 
 
@@ -113,6 +114,7 @@ MATRIX = [
     Row("GET", "/stories", everyone(200)),
     Row("GET", "/stories/{story_id}", everyone(200), params={"story_id": "story"}),
     Row("POST", "/screen", everyone(200), body={"text": "Just checking my words."}),
+    Row("GET", "/search", everyone(200), query={"q": "story"}),
     # writing
     Row(
         "POST",
@@ -320,7 +322,9 @@ def test_each_caller_gets_what_the_contract_says(
     path = API + row.path.format(**{name: values[key] for name, key in row.params.items()})
     headers = bearer(db, world.callers[role]) if role != ANONYMOUS else {}
 
-    response = client.request(row.method, path, json=_fill(row.body, values), headers=headers)
+    response = client.request(
+        row.method, path, json=_fill(row.body, values), params=row.query, headers=headers
+    )
 
     expected = row.expected[role]
     if expected >= 400:

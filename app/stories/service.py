@@ -403,7 +403,7 @@ def signals_crisis(thread: Thread, viewer: Account | None) -> bool:
     )
 
 
-def _listing_query() -> Select[Post, str, int]:
+def listing_query() -> Select[Post, str, int]:
     reply = aliased(Post)
     reply_count = (
         select(func.count())
@@ -438,7 +438,7 @@ def list_stories(
     cursor: str | None = None,
 ) -> tuple[list[StoryListing], str | None]:
     """Newest first, keyset-paginated on id."""
-    query = _listing_query()
+    query = listing_query()
     if circle is not None:
         query = query.where(Post.circle_id == circle.id)
     if (before := decode_cursor(cursor)) is not None:
