@@ -115,6 +115,7 @@ MATRIX = [
     Row("GET", "/stories/{story_id}", everyone(200), params={"story_id": "story"}),
     Row("POST", "/screen", everyone(200), body={"text": "Just checking my words."}),
     Row("GET", "/search", everyone(200), query={"q": "story"}),
+    Row("GET", "/tips", everyone(200)),
     # writing
     Row(
         "POST",

@@ -9,7 +9,7 @@ from app.circles import service as circles
 from app.db import SessionDep
 from app.help import service as help_now
 from app.pagination import Cursor, Limit, Page
-from app.stories import service
+from app.stories import service, tips
 from app.stories.deps import PostId
 from app.stories.models import Post
 from app.stories.schemas import (
@@ -22,10 +22,12 @@ from app.stories.schemas import (
     StoryPostRead,
     StoryRead,
     StorySummary,
+    TipRead,
     post_read,
     reply_read,
     story_read,
     summary_read,
+    tip_read,
 )
 
 router = APIRouter(tags=["stories"])
@@ -47,6 +49,19 @@ def list_stories(
     found = circles.get_circle(session, circle) if circle is not None else None
     items, next_cursor = service.list_stories(session, circle=found, limit=limit, cursor=cursor)
     return {"items": [summary_read(i) for i in items], "next_cursor": next_cursor}
+
+
+@router.get("/tips", response_model=Page[TipRead])
+def list_tips(
+    session: SessionDep,
+    circle: str | None = Query(default=None, max_length=64, description="a circle's slug"),
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    """Coping tips from replies, most found helpful first, across circles or in one."""
+    found = circles.get_circle(session, circle) if circle is not None else None
+    items, next_cursor = tips.list_tips(session, circle=found, limit=limit, cursor=cursor)
+    return {"items": [tip_read(t) for t in items], "next_cursor": next_cursor}
 
 
 @router.post("/stories", status_code=201, response_model=StoryPostRead)

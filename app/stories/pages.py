@@ -9,7 +9,8 @@ from app.circles import service as circles
 from app.db import MAX_ID, SessionDep
 from app.errors import AppError
 from app.moderation import cases as moderation
-from app.stories import service
+from app.pagination import Cursor
+from app.stories import service, tips
 from app.stories.deps import PostId
 from app.stories.models import Post, PostStatus
 from app.stories.schemas import PostUpdate, ReplyCreate, StoryCreate
@@ -110,6 +111,25 @@ def create_story(
             session.rollback()
             errors = form_errors(exc)
     return _compose(request, session, form, errors)
+
+
+@router.get("/tips", name="stories.tips")
+def tips_page(
+    request: Request,
+    session: SessionDep,
+    circle: Annotated[str | None, Query(max_length=64)] = None,
+    cursor: Cursor = None,
+) -> Response:
+    found = circles.get_circle(session, circle) if circle else None
+    items, next_cursor = tips.list_tips(session, circle=found, limit=20, cursor=cursor)
+    context = {
+        "circles": circles.list_circles(session),
+        "circle": found,
+        "tips": items,
+        "next_cursor": next_cursor,
+        "cursor": cursor,
+    }
+    return render(request, "stories/tips.html", context)
 
 
 @router.get("/stories/{story_id}", name="stories.detail")

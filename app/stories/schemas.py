@@ -13,6 +13,7 @@ from app.stories.models import Post
 
 if TYPE_CHECKING:
     from app.stories.service import Node, StoryListing
+    from app.stories.tips import Tip
 from app.text import clean_line, has_text
 
 STORY_BODY_MAX = 20_000
@@ -184,6 +185,34 @@ class StorySummary(BaseModel):
     excerpt: str | None = Field(description="null when a content warning covers the story")
     reply_count: int
     created_at: datetime
+
+
+class TipRead(BaseModel):
+    id: int = Field(description="the reply's post id")
+    story_id: int
+    story_title: str | None
+    circle: str
+    content_warning: str | None = Field(description="the story's content warning, if any")
+    body: str
+    body_html: str
+    author: AuthorRead | None
+    helpful: int = Field(description="members who found it helpful")
+    created_at: datetime
+
+
+def tip_read(tip: "Tip") -> dict[str, Any]:
+    return {
+        "id": tip.reply.id,
+        "story_id": tip.story.id,
+        "story_title": tip.story.title,
+        "circle": tip.circle_slug,
+        "content_warning": tip.story.content_warning,
+        "body": tip.reply.body,
+        "body_html": tip.reply.body_html,
+        "author": _author(tip.reply),
+        "helpful": tip.helpful,
+        "created_at": tip.reply.created_at,
+    }
 
 
 # --- shaping posts for the API, as one viewer may see them --------------------------------------
