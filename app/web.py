@@ -106,6 +106,7 @@ NOTICES = {
     "decided": "Decision saved.",
     "claimed": "You have claimed this item for the next few minutes.",
     "sanctioned": "Saved to the member's record.",
+    "ended": "That session has ended: the device it was on is signed out.",
     "password": "Your password is changed. Every other device has been signed out.",
 }
 
@@ -120,6 +121,7 @@ def render(
 ) -> Response:
     ctx = {
         "viewer": getattr(request.state, "viewer", None),
+        "unread_notifications": getattr(request.state, "unread_notifications", None),
         "csrf_token": csrf_token(request),
         "notice": NOTICES.get(request.query_params.get("notice", "")),
     }

@@ -102,6 +102,14 @@ MATRIX = [
         },
     ),
     Row("GET", "/me/export", signed_in(200)),
+    Row("GET", "/me/sessions", signed_in(200)),
+    Row(
+        "DELETE",
+        "/me/sessions/{session_id}",
+        signed_in(204),
+        params={"session_id": "own_session"},
+        why="ending a session is never blocked by a suspension",
+    ),
     Row(
         "PUT",
         "/me/password",
@@ -171,6 +179,10 @@ MATRIX = [
         body={"text": "Please look again."},
         why="contesting a moderator's decision stays open during a suspension",
     ),
+    # notifications: a member's own notices; reading them is never blocked by a suspension
+    Row("GET", "/notifications", signed_in(200)),
+    Row("GET", "/notifications/unread-count", signed_in(200)),
+    Row("POST", "/notifications/read", signed_in(200), body={"all": True}),
     # moderation
     Row("GET", "/moderation/queue", staff_only(200)),
     Row("GET", "/moderation/queue/{item_id}", staff_only(200), params={"item_id": "item"}),
@@ -233,6 +245,7 @@ class World:
             "recovery_code": accounts.issue_recovery_codes(db, account=acting)[0],
             "own_post": self.own_posts[own].id,
             "own_removed": self.own_removed[own].id,
+            "own_session": accounts.start_session(db, account=acting, kind="api")[1].id,
         }
 
 

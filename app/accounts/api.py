@@ -1,9 +1,10 @@
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 
 from app.accounts import personal_data, service
 from app.accounts.deps import BearerToken, CurrentMember
+from app.accounts.models import AuthSession
 from app.accounts.schemas import (
     AccountCreate,
     AccountCreated,
@@ -15,8 +16,9 @@ from app.accounts.schemas import (
     PseudonymSuggestions,
     SessionCreate,
     SessionCreated,
+    SessionList,
 )
-from app.db import SessionDep
+from app.db import MAX_ID, SessionDep
 from app.ratelimit import ClientKey
 
 router = APIRouter(tags=["accounts"])
@@ -55,6 +57,36 @@ def sign_out(member: CurrentMember, token: BearerToken, session: SessionDep) -> 
     service.end_session(session, token=token or "")
     session.commit()
     return Response(status_code=204)
+
+
+@router.get("/me/sessions", response_model=SessionList)
+def my_sessions(member: CurrentMember, token: BearerToken, session: SessionDep) -> Any:
+    """Every session of the caller's that still works, most recently used first."""
+    sessions = service.list_sessions(session, account=member)
+    return {"items": [_session_read(auth, token) for auth in sessions]}
+
+
+@router.delete("/me/sessions/{session_id}", status_code=204)
+def end_my_session(
+    session_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    member: CurrentMember,
+    session: SessionDep,
+) -> Response:
+    """End one of the caller's sessions, e.g. on a lost phone."""
+    service.revoke_session(session, account=member, session_id=session_id)
+    session.commit()
+    return Response(status_code=204)
+
+
+def _session_read(auth: AuthSession, token: str | None) -> dict[str, Any]:
+    return {
+        "id": auth.id,
+        "kind": auth.kind,
+        "created_at": auth.created_at,
+        "last_seen_at": auth.last_seen_at,
+        "expires_at": auth.expires_at,
+        "current": service.is_current(auth, token),
+    }
 
 
 @router.get("/me", response_model=AccountRead)

@@ -1,6 +1,7 @@
 import json
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from app.accounts import personal_data, service
@@ -13,7 +14,7 @@ from app.accounts.schemas import (
     SessionCreate,
 )
 from app.config import get_settings
-from app.db import SessionDep, utcnow
+from app.db import MAX_ID, SessionDep, utcnow
 from app.errors import AppError
 from app.moderation import service as moderation
 from app.ratelimit import ClientKey
@@ -214,6 +215,33 @@ def me(request: Request, member: PageMember, session: SessionDep) -> Response:
         "now": utcnow(),
     }
     return render(request, "accounts/me.html", context)
+
+
+@router.get("/me/sessions", name="accounts.sessions")
+def sessions_page(request: Request, member: PageMember, session: SessionDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    rows = [
+        (auth, service.is_current(auth, token))
+        for auth in service.list_sessions(session, account=member)
+    ]
+    return render(request, "accounts/sessions.html", {"sessions": rows})
+
+
+@router.post("/me/sessions/{session_id}/end", name="accounts.end_session")
+def end_session(
+    request: Request,
+    session_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    member: PageMember,
+    session: SessionDep,
+    _: CsrfChecked,
+) -> Response:
+    service.revoke_session(session, account=member, session_id=session_id)
+    session.commit()
+    if service.authenticate(session, token=request.cookies.get(SESSION_COOKIE, ""), kind="web"):
+        return redirect(path_for(request, "accounts.sessions").include_query_params(notice="ended"))
+    response = redirect("/")  # that was this browser's own session
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
 
 
 @router.get("/me/password", name="accounts.password_form")

@@ -85,6 +85,19 @@ class AccountRecovered(BaseModel):
     recovery_codes_left: int
 
 
+class SessionRead(BaseModel):
+    id: int
+    kind: Literal["api", "web"] = Field(description="web: a browser; api: an app or script")
+    created_at: datetime
+    last_seen_at: datetime = Field(description="to within a few minutes")
+    expires_at: datetime
+    current: bool = Field(description="the session this request was made with")
+
+
+class SessionList(BaseModel):
+    items: list[SessionRead]
+
+
 class PasswordChange(BaseModel):
     current_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
     new_password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)

@@ -1,7 +1,7 @@
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -198,8 +198,7 @@ def authenticate(session: Session, *, token: str, kind: str) -> tuple[Account, b
         return None
     auth, account = row
     now = utcnow()
-    idle = timedelta(minutes=get_settings().session_idle_minutes)
-    if auth.revoked_at is not None or auth.expires_at <= now or auth.last_seen_at + idle <= now:
+    if not _is_live(auth, now):
         return None
     touched = now - auth.last_seen_at >= TOUCH_INTERVAL
     if touched:
@@ -221,6 +220,35 @@ def end_all_sessions(session: Session, *, account: Account) -> None:
         .where(AuthSession.account_id == account.id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+def _is_live(auth: AuthSession, now: datetime) -> bool:
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    return auth.revoked_at is None and auth.expires_at > now and auth.last_seen_at + idle > now
+
+
+def list_sessions(session: Session, *, account: Account) -> list[AuthSession]:
+    """The member's sessions that still work, most recently used first."""
+    rows = session.scalars(
+        select(AuthSession)
+        .where(AuthSession.account_id == account.id, AuthSession.revoked_at.is_(None))
+        .order_by(AuthSession.last_seen_at.desc(), AuthSession.id.desc())
+    )
+    now = utcnow()
+    return [auth for auth in rows if _is_live(auth, now)]
+
+
+def is_current(auth: AuthSession, token: str | None) -> bool:
+    return token is not None and hmac.compare_digest(auth.token_hash, hash_token(token))
+
+
+def revoke_session(session: Session, *, account: Account, session_id: int) -> None:
+    """End one of the member's own sessions (a lost phone, a shared computer)."""
+    auth = session.get(AuthSession, session_id)
+    if auth is None or auth.account_id != account.id or not _is_live(auth, utcnow()):
+        raise NotFound("There is no such session, or it has already ended.")
+    auth.revoked_at = utcnow()
+    session.flush()
 
 
 def recover_account(
