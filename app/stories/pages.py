@@ -146,6 +146,17 @@ def detail(request: Request, story_id: PostId, session: SessionDep, viewer: Page
     return render(request, "stories/detail.html", context)
 
 
+@router.get("/stories/{story_id}/replies/{reply_id}", name="stories.subthread")
+def subthread(
+    request: Request, story_id: PostId, reply_id: PostId, session: SessionDep, viewer: PageViewer
+) -> Response:
+    """One deep branch of a thread on a page of its own, at full width."""
+    thread = service.get_thread(session, story_id=story_id, viewer=viewer)
+    branch = service.find_node(thread, reply_id)
+    context = {"thread": thread, "branch": branch, "max_depth": service.MAX_REPLY_DEPTH}
+    return render(request, "stories/subthread.html", context)
+
+
 @router.get("/stories/{story_id}/reply", name="stories.reply_form")
 def reply_form(
     request: Request,

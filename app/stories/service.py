@@ -13,6 +13,7 @@ from app.circles.models import Circle
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.moderation import cases as moderation
+from app.notifications import notify as notifications
 from app.pagination import decode_cursor, encode_cursor
 from app.reactions import service as reactions
 from app.reactions.models import ReactionKind
@@ -249,6 +250,7 @@ def reply_to_story(
     session.add(reply)
     session.flush()
     _hold_if_needed(session, post=reply, author=author, screened=screened, new_post=premoderate)
+    notifications.notify_reply(session, reply=reply)  # a held reply waits for its approval
     return reply
 
 
@@ -340,6 +342,17 @@ def erase_post(session: Session, *, post: Post) -> None:
     post.screening = None  # it quotes the words it flagged
     post.deleted_at = utcnow()
     session.flush()
+
+
+def find_node(thread: Thread, post_id: int) -> Node:
+    """A reply of this thread with its branch below it; NotFound if it is not in the thread."""
+    pending = list(thread.replies)
+    while pending:
+        node = pending.pop()
+        if node.post.id == post_id:
+            return node
+        pending.extend(node.children)
+    raise NotFound("That reply is not part of this story.")
 
 
 def list_revisions(session: Session, *, post: Post) -> list[PostRevision]:
