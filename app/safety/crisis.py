@@ -61,7 +61,9 @@ class _Rule:
     id: str
     kind: str  # one of KINDS, or "topic": the kind of the author's own earlier words
     parts: tuple[_Part, ...]
-    unless: re.Pattern[str] | None
+    # Each `unless` alternative on its own, with its gates: one shared by many rules
+    # ({broad_exempt}) is searched once per sentence, and only in sentences holding its words.
+    unless: tuple[_Part, ...]
     unless_scope: str
     requires: re.Pattern[str] | None  # must also appear somewhere in the post
     requires_gates: tuple[_Gate, ...]
@@ -392,9 +394,13 @@ def _expand(source: str, macros: Mapping[str, str], where: str) -> str:
     return _MACRO.sub(macro, source).replace(" ", r"\s+")
 
 
-def _compile_each(sources: Any, macros: Mapping[str, str], where: str) -> list[re.Pattern[str]]:
+def _compile_each(
+    sources: Any, macros: Mapping[str, str], where: str, *, empty: bool = False
+) -> list[re.Pattern[str]]:
     if isinstance(sources, str):
         sources = [sources]
+    if empty and sources == []:
+        return []
     if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources):
         raise ValueError(f"{where}: expected a non-empty list of patterns")
     compiled = []
@@ -404,6 +410,65 @@ def _compile_each(sources: Any, macros: Mapping[str, str], where: str) -> list[r
         except re.error as exc:
             raise ValueError(f"{where}: bad pattern {source!r}: {exc}") from exc
     return compiled
+
+
+def _alternatives(source: str) -> list[str]:
+    """The top-level alternatives of a regex, with any group wrapping all of it opened up
+    ("(?:a|(?:b|c))" -> ["a", "b", "c"]); a pattern matches where one of them does."""
+    if source.startswith("(?:") and _closing(source, 0) == len(source) - 1:
+        return _alternatives(source[3:-1])
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = _class_end(source, i)
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    parts.append(source[start:])
+    if len(parts) == 1:
+        return parts
+    return [alt for part in parts for alt in _alternatives(part)]
+
+
+def _closing(source: str, at: int) -> int:
+    """Where the group opened at `at` closes (-1: never)."""
+    depth, i = 0, at
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i = _class_end(source, i)
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _class_end(source: str, at: int) -> int:
+    """Where the character class opened at `at` ends ("]" right after "[" or "[^" is a letter)."""
+    i = at + 1
+    if i < len(source) and source[i] == "^":
+        i += 1
+    if i < len(source) and source[i] == "]":
+        i += 1
+    while i < len(source) and source[i] != "]":
+        i += 2 if source[i] == "\\" else 1
+    return i
 
 
 def _compile(sources: Any, macros: Mapping[str, str], where: str) -> re.Pattern[str]:
@@ -418,6 +483,7 @@ def _compile_rules(data: Mapping[str, Any]) -> _Rules:
     if not isinstance(data.get("version"), str) or not isinstance(ctx, dict):
         raise ValueError("crisis rules need a version string and a [context] table")
     rules, seen = [], set()
+    shared: dict[str, _Part] = {}
     for n, raw in enumerate(data.get("rule", [])):
         if not isinstance(raw, dict):
             raise ValueError(f"rule {n}: expected a [[rule]] table")
@@ -441,7 +507,11 @@ def _compile_rules(data: Mapping[str, Any]) -> _Rules:
                 id=rid,
                 kind=kind,
                 parts=tuple(_part(p) for p in _compile_each(raw.get("patterns"), macros, where)),
-                unless=_compile(raw["unless"], macros, where) if "unless" in raw else None,
+                unless=tuple(
+                    shared.setdefault(alt, _part(re.compile(alt)))
+                    for p in _compile_each(raw.get("unless", []) or [], macros, where, empty=True)
+                    for alt in _alternatives(p.pattern)
+                ),
                 unless_scope=scope,
                 requires=(
                     requires := _compile(raw["requires"], macros, where)
@@ -602,15 +672,34 @@ class _Post:
     _at_gate: dict[_Gate, list[int]] = field(default_factory=dict)
     # Speed: a rule's `requires` and its `unless` over one sentence or the whole post are looked
     # up once per post, not once per candidate (a crisis-dense post has hundreds of candidates).
-    _checked: dict[tuple[str, int, int], bool] = field(default_factory=dict)
+    _checked: dict[tuple[re.Pattern[str], int, int], bool] = field(default_factory=dict)
     _stops: list[int] | None = None
     _at_sub: dict[_Gate, list[int]] = field(default_factory=dict)
     _idioms: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.words = set(_WORD.findall(self.text))
-        for word in [w for w in self.words if "'" in w]:  # "don't" is also "don" and "t"
-            self.words.update(word.split("'"))
+        # Speed: every word's positions in one pass (a dense post needs ~200 of them).
+        found: dict[str, list[int]] = {}
+        for m in _WORD.finditer(self.text):
+            found.setdefault(m.group(), []).append(m.start())
+        self.words = set(found)
+        tokens = {w: found[w][:] for w in found if "'" in w}
+        touched = set()
+        for token, starts in tokens.items():
+            # "don't" is also "don" and "t"; a word inside a longer one is still a whole word
+            # ("don't" in "don't've"), so every run of its pieces is one too.
+            pieces = token.split("'")
+            offsets = list(itertools.accumulate((len(p) + 1 for p in pieces[:-1]), initial=0))
+            self.words.update(pieces)
+            for i in range(len(pieces)):
+                for j in range(i + 1, len(pieces) + 1):
+                    if j - i < len(pieces):
+                        inner = "'".join(pieces[i:j])
+                        found.setdefault(inner, []).extend(at + offsets[i] for at in starts)
+                        touched.add(inner)
+        for word in touched:
+            found[word].sort()
+        self._found = found
 
     def split(self) -> None:
         """Find sentences and clauses; only needed once something has matched."""
@@ -629,17 +718,7 @@ class _Post:
 
     def find(self, word: str) -> list[int]:
         """Where `word` occurs as a whole word."""
-        if (found := self._found.get(word)) is None:
-            found = self._found[word] = []
-            text, at, size = self.text, self.text.find(word), len(word)
-            while at != -1:
-                if (
-                    not (at and text[at - 1].isalnum())
-                    and not text[at + size : at + size + 1].isalnum()
-                ):
-                    found.append(at)
-                at = text.find(word, at + 1)
-        return found
+        return self._found.get(word, [])
 
     def stops(self) -> list[int]:
         """Where the stops (".", "!", "?") are; a local pattern's match lies between two."""
@@ -770,9 +849,9 @@ class _Post:
                 return "past"
         return None
 
-    def holds(self, rid: str, pattern: re.Pattern[str], lo: int, hi: int) -> bool:
+    def holds(self, pattern: re.Pattern[str], lo: int, hi: int) -> bool:
         """Whether `pattern` occurs in text[lo:hi] (hi -1: to the end), remembered per post."""
-        key = (rid, lo, hi)
+        key = (pattern, lo, hi)
         if (found := self._checked.get(key)) is None:
             end = len(self.text) if hi < 0 else hi
             found = self._checked[key] = pattern.search(self.text, lo, end) is not None
@@ -793,12 +872,13 @@ class _Post:
 
     def cancelled(self, c: _Candidate) -> bool:
         rule = c.rule
-        if rule.requires is not None and not self.holds(rule.id, rule.requires, 0, -1):
+        if rule.requires is not None and not self.holds(rule.requires, 0, -1):
             return True
-        if rule.unless is not None:
+        if rule.unless:
             lo, hi = self.scope(rule.unless_scope, c.start)
-            if self.holds(rule.id, rule.unless, lo, hi):
-                return True
+            for alt in rule.unless:
+                if self.may_hold(alt.gates, lo, hi) and self.holds(alt.pattern, lo, hi):
+                    return True
         c_lo, c_hi = self.span(self.clauses, c.start)
         lo = max(c_lo, c.start - _WINDOW)
         if "negation" in rule.checks and self.negated(lo, c.start):

@@ -1300,3 +1300,26 @@ def test_the_wider_concept_lexicon_flags_risk_in_other_words(text: str, kind: st
 @pytest.mark.parametrize("text", CONCEPT_NEGATIVE)
 def test_the_wider_concept_lexicon_leaves_recovery_and_everyday_talk_alone(text: str) -> None:
     assert detect_crisis(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["don't've don't i'm fine, don't", "it's 'quoted' and rock' n roll", "a'b'c a'b b'c c", ""],
+)
+def test_word_positions_found_in_one_pass_match_a_plain_whole_word_search(text: str) -> None:
+    post = crisis._Post(text, crisis._RULES)
+    for word in post.words:
+        plain, at = [], text.find(word)
+        while at != -1:
+            if (
+                not (at and text[at - 1].isalnum())
+                and not text[at + len(word) : at + len(word) + 1].isalnum()
+            ):
+                plain.append(at)
+            at = text.find(word, at + 1)
+        assert post.find(word) == plain, word
+
+
+def test_unless_alternatives_are_split_at_the_top_level_only() -> None:
+    assert crisis._alternatives(r"(?:a|(?:b|c)|[|(]x|d\|e)") == ["a", "b", "c", "[|(]x", r"d\|e"]
+    assert crisis._alternatives(r"(?:a|b)c") == [r"(?:a|b)c"]
