@@ -16,6 +16,8 @@ from app.help import service as help_now
 from app.middleware import BodyLimit, SecurityHeaders
 from app.moderation import api as moderation_api
 from app.moderation import pages as moderation_pages
+from app.notifications import api as notifications_api
+from app.notifications import pages as notifications_pages
 from app.reactions import api as reactions_api
 from app.reactions import pages as reactions_pages
 from app.search import api as search_api
@@ -67,6 +69,7 @@ def create_app() -> FastAPI:
         stories_api,
         reactions_api,
         moderation_api,
+        notifications_api,
         search_api,
     ):
         api.include_router(module.router)
@@ -78,6 +81,7 @@ def create_app() -> FastAPI:
         accounts_pages,
         help_pages,
         moderation_pages,
+        notifications_pages,
         search_pages,
     ):
         app.include_router(pages.router)

@@ -3,6 +3,7 @@
 from app.accounts.models import Account, AuthSession, RecoveryCode
 from app.circles.models import Circle
 from app.moderation.models import Appeal, AuditEntry, CaseReason, ModerationCase, Report, Sanction
+from app.notifications.models import Notification
 from app.reactions.models import Reaction
 from app.stories.models import Post, PostRevision
 
@@ -14,6 +15,7 @@ __all__ = [
     "CaseReason",
     "Circle",
     "ModerationCase",
+    "Notification",
     "Post",
     "PostRevision",
     "Reaction",

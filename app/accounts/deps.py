@@ -7,6 +7,7 @@ from app.accounts import service
 from app.accounts.models import Account
 from app.db import SessionDep
 from app.errors import NotSignedIn
+from app.notifications import service as notifications
 from app.web import SESSION_COOKIE
 
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/sessions")
@@ -47,6 +48,9 @@ def current_member(account: Annotated[Account | None, Depends(optional_member)])
 def page_viewer(request: Request, session: SessionDep) -> Account | None:
     account = _resolve(session, request.cookies.get(SESSION_COOKIE), "web")
     request.state.viewer = account
+    if account is not None:
+        # For the header on every page: one indexed count, taken while the session is sound.
+        request.state.unread_notifications = notifications.unread_count(session, member=account)
     return account
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Account, AuthSession, RecoveryCode
 from app.db import utcnow
 from app.moderation.models import Appeal, Report, Sanction
+from app.notifications.models import Notification
 from app.reactions.models import Reaction
 from app.stories import service as stories
 from app.stories.models import Post, PostRevision
@@ -43,6 +44,9 @@ def export_account(session: Session, *, account: Account) -> dict[str, Any]:
         .order_by(Reaction.created_at)
     ).all()
     codes = session.scalars(select(RecoveryCode).where(RecoveryCode.account_id == account.id)).all()
+    notices = session.scalars(
+        select(Notification).where(Notification.account_id == account.id).order_by(Notification.id)
+    ).all()
     return {
         "exported_at": utcnow().isoformat(),
         "account": {
@@ -84,6 +88,15 @@ def export_account(session: Session, *, account: Account) -> dict[str, Any]:
             for s in sessions
         ],
         "recovery_codes": {"total": len(codes), "unused": sum(c.used_at is None for c in codes)},
+        "notifications": [
+            {
+                "kind": n.kind.value,
+                "post_id": n.post_id,
+                "at": n.created_at.isoformat(),
+                "read_at": n.read_at.isoformat() if n.read_at else None,
+            }
+            for n in notices
+        ],
         **_moderation_record(session, account=account),
     }
 
@@ -155,6 +168,7 @@ def delete_account(session: Session, *, account: Account, content: str) -> None:
     session.execute(filed.values(reporter_id=None))
     session.execute(delete(AuthSession).where(AuthSession.account_id == account.id))
     session.execute(delete(RecoveryCode).where(RecoveryCode.account_id == account.id))
+    session.execute(delete(Notification).where(Notification.account_id == account.id))
     session.flush()
     session.delete(account)
     session.flush()

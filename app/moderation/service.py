@@ -28,6 +28,7 @@ from app.moderation.models import (
     ReportReason,
     Sanction,
 )
+from app.notifications import notify as notifications
 from app.pagination import decode_key, encode_key
 from app.stories import service as stories
 from app.stories.models import Post, PostStatus
@@ -151,6 +152,7 @@ def decide_case(
     if action != Decision.escalate:
         _refuse_own_removal(appeal, moderator)
     now = utcnow()
+    was_published = post.status == PostStatus.published
     if action == Decision.escalate:
         case.is_escalated = True
         case.priority = max(case.priority, PRIORITY["escalated"])
@@ -173,6 +175,15 @@ def decide_case(
         )
         case.claimed_until = None
     record(session, moderator=moderator, action=action.value, post=post, reason=reason, note=note)
+    notifications.notify_decision(
+        session,
+        moderator=moderator,
+        post=post,
+        case_id=case.id,
+        decision=action,
+        was_published=was_published,
+        appealed=appeal is not None,
+    )
     return case
 
 

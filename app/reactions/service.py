@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from app import ratelimit
 from app.accounts.models import Account
 from app.moderation import cases as moderation
+from app.notifications import notify as notifications
 from app.reactions.models import Reaction, ReactionKind
 from app.stories.models import Post
 
@@ -70,6 +71,8 @@ def react(session: Session, *, member: Account, post: Post, kind: ReactionKind) 
             session.flush()
     except IntegrityError:
         pass  # a concurrent identical reaction won the race: the outcome is the same
+    else:
+        notifications.notify_reaction(session, member=member, post=post)
 
 
 def unreact(session: Session, *, member: Account, post: Post, kind: ReactionKind) -> None:

@@ -99,6 +99,7 @@ EXPORTED_AS = {
     "auth_session": "sessions",
     "recovery_code": "recovery_codes",
     "sanction": "moderation",
+    "notification": "notifications",
 }
 
 

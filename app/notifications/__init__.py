@@ -1,0 +1,1 @@
+"""In-app notices: replies to your posts, reactions, moderators' decisions, reviewed reports."""
