@@ -36,6 +36,9 @@ class BroadPattern:
     pattern: re.Pattern[str]
     gate: frozenset[str] | None  # words a match must contain one of; None: not known
     reach: int  # how far a match reaches from one of those words
+    # The pattern without its leading "\b", if the caller found that faster to search (see
+    # crisis._bare); a match of it counts where a word starts.
+    bare: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,7 @@ class Scanner:
     rest: dict[tuple[int, int], re.Pattern[str] | None] = field(default_factory=dict)
     # The gated patterns one by one, in the joined regex's order, each with its rule and with
     # the joined regex's word-start prefix: see `scan_each`.
-    each: tuple[tuple[int, re.Pattern[str]], ...] = ()
+    each: tuple[tuple[int, re.Pattern[str], re.Pattern[str] | None], ...] = ()
 
 
 def _join(patterns: Sequence[BroadPattern]) -> re.Pattern[str] | None:
@@ -87,7 +90,9 @@ def build(patterns: Sequence[BroadPattern]) -> Scanner:
         triggers=triggers,
         reach=max((p.reach for p in gated), default=0),
         rest=rest,
-        each=tuple((p.rule, re.compile(rf"\b(?=\w)(?:{p.pattern.pattern})")) for p in gated),
+        each=tuple(
+            (p.rule, re.compile(rf"\b(?=\w)(?:{p.pattern.pattern})"), p.bare) for p in gated
+        ),
     )
 
 
@@ -135,11 +140,19 @@ def scan_each(
     live = [k for k in range(len(each)) if windows[k]]
 
     def search(k: int, pos: int) -> re.Match[str] | None:
-        spans, pattern = windows[k], each[k][1]
+        spans, pattern, bare = windows[k], each[k][1], each[k][2]
         while at[k] < len(spans):
             lo, hi = spans[at[k]]
             if hi > pos:
-                m = pattern.search(text, max(lo, pos), hi)
+                if bare is None:
+                    m = pattern.search(text, max(lo, pos), hi)
+                else:  # the first place the bare pattern matches at a word start
+                    start = max(lo, pos)
+                    while (m := bare.search(text, start, hi)) is not None:
+                        q = m.start()
+                        if _is_word(text[q]) and not (q > 0 and _is_word(text[q - 1])):
+                            break
+                        start = q + 1
                 if m is not None:
                     return m
             at[k] += 1
@@ -169,3 +182,7 @@ def scan_each(
                 if end < 0:
                     end = m.end()
         pos = end if end > first else first + 1
+
+
+def _is_word(ch: str) -> bool:  # what \w matches
+    return ch.isalnum() or ch == "_"

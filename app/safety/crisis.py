@@ -23,9 +23,9 @@ from typing import Any
 from app.safety import _prefilter
 
 try:  # Python's own regex parser, read to find each pattern's gates (see _part).
-    from re import _constants, _parser  # type: ignore[attr-defined]
+    from re import _compiler, _constants, _parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
-    _constants = _parser = None
+    _compiler = _constants = _parser = None
 
 KINDS = frozenset({"suicidal_intent", "self_harm", "plan_or_means", "goodbye", "immediate_danger"})
 _DATA = Path(__file__).parent / "data"
@@ -144,6 +144,9 @@ class _Part:
     # each set), found by a plain substring search. Exact, so the pattern is only searched in
     # posts (and, when local, sentences) holding them.
     subs: tuple[_Gate, ...] = ()
+    # Speed: the pattern without its leading "\b", when that lets the regex engine skip ahead
+    # to the letters a match can start with (it cannot with "\b" first); see _finditer.
+    bare: re.Pattern[str] | None = None
 
 
 def _part(pattern: re.Pattern[str]) -> _Part:
@@ -151,11 +154,54 @@ def _part(pattern: re.Pattern[str]) -> _Part:
         parsed = _parser.parse(pattern.pattern)
         gates, reach = _gates_for(parsed), min(_width(parsed) + 20, 400)
         subs = () if gates else _subs_for(pattern, parsed)
-        return _Part(pattern, gates, reach, not _crosses(list(parsed), False), subs)
+        local = not _crosses(list(parsed), False)
+        return _Part(pattern, gates, reach, local, subs, _bare(pattern))
     except Exception:
         # The gates read Python's private regex parser. Should a future Python change it, a
         # pattern is simply searched everywhere: slower, never less safe.
         return _Part(pattern, (), 400)
+
+
+def _bare(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    source = pattern.pattern
+    if pattern.flags & ~re.UNICODE or not source.startswith("\\b"):
+        return None
+    if len(_alternatives(source)) > 1:
+        return None  # the "\b" must apply to every match
+    try:
+        parsed = _parser.parse(source[2:])
+        if parsed.getwidth()[0] == 0:
+            return None  # a match could be empty: leave it to finditer's own rules
+        prefix = _compiler._get_literal_prefix(parsed, 0)[0]
+        if not prefix and not _compiler._get_charset_prefix(parsed, 0):
+            return None  # no faster without the "\b"
+        return re.compile(source[2:])
+    except Exception:  # Python's private regex internals changed: the plain way, never less safe
+        return None
+
+
+def _finditer(part: _Part, text: str, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    """The spans `part.pattern.finditer(text, lo, hi)` finds (none of them empty)."""
+    bare = part.bare
+    if bare is None:
+        for m in part.pattern.finditer(text, lo, hi):
+            if m.end() > m.start():
+                yield m.start(), m.end()
+        return
+    # The same matches: the first place the bare pattern matches that is at a word boundary
+    # is where the whole pattern first matches, with the same end.
+    pos = lo
+    while (m := bare.search(text, pos, hi)) is not None:
+        at = m.start()
+        if (at > 0 and _is_word(text[at - 1])) == _is_word(text[at]):
+            pos = at + 1
+            continue
+        yield at, m.end()
+        pos = m.end()
+
+
+def _is_word(ch: str) -> bool:  # what \w matches
+    return ch.isalnum() or ch == "_"
 
 
 _STOPS = ".!?"
@@ -554,7 +600,7 @@ def _compile_rules(data: Mapping[str, Any]) -> _Rules:
         person=re.compile(person),
         broad=_prefilter.build(
             [
-                _prefilter.BroadPattern(i, part.pattern, _broad_gate(part), part.reach)
+                _prefilter.BroadPattern(i, part.pattern, _broad_gate(part), part.reach, part.bare)
                 for i, rule in enumerate(broad)
                 for part in rule.parts
             ]
@@ -916,9 +962,8 @@ def _candidates(post: _Post, rules: Iterator[_Rule]) -> Iterator[_Candidate]:
             else:
                 windows = [(0, len(text))] if len(text) < _SHORT else _windows(post, part)
             for lo, hi in windows:
-                for m in part.pattern.finditer(text, lo, hi):
-                    if m.end() > m.start():
-                        yield _Candidate(rule, m.start(), m.end(), rule.kind)
+                for start, end in _finditer(part, text, lo, hi):
+                    yield _Candidate(rule, start, end, rule.kind)
 
 
 def _broad_candidates(post: _Post) -> Iterator[_Candidate]:
