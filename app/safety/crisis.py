@@ -184,9 +184,9 @@ def _finditer(part: _Part, text: str, lo: int, hi: int) -> Iterator[tuple[int, i
     """The spans `part.pattern.finditer(text, lo, hi)` finds (none of them empty)."""
     bare = part.bare
     if bare is None:
-        for m in part.pattern.finditer(text, lo, hi):
-            if m.end() > m.start():
-                yield m.start(), m.end()
+        for found in part.pattern.finditer(text, lo, hi):
+            if found.end() > found.start():
+                yield found.start(), found.end()
         return
     # The same matches: the first place the bare pattern matches that is at a word boundary
     # is where the whole pattern first matches, with the same end.
