@@ -157,9 +157,9 @@ _Uses = tuple[tuple[int, ...], tuple[tuple[int, int], ...]]
 class _Lexicon:
     version: str
     rules: tuple[_Rule, ...]
-    # Finds every anchor in one pass: a trie-shaped alternation inside a look-ahead, so
-    # overlapping anchors ("polar" in "bipolar") are all seen. 3x faster than str.find
-    # per anchor.
+    # Finds every anchor: a trie-shaped alternation, searched again one character after each
+    # hit so that overlapping anchors ("polar" in "bipolar") are all seen. Without a
+    # look-ahead in front, the regex engine skips to the letters an anchor can start with.
     anchor_regex: re.Pattern[str]
     # the longest anchor found at a position -> uses of it and of every anchor it starts with
     anchor_uses: dict[str, _Uses]
@@ -208,7 +208,7 @@ def _load(path: Path) -> _Lexicon:
     return _Lexicon(
         version=str(data["version"]),
         rules=tuple(rules),
-        anchor_regex=re.compile(f"(?=({_trie_regex(sorted(by_anchor))}))"),
+        anchor_regex=re.compile(f"({_trie_regex(sorted(by_anchor))})"),
         anchor_uses=uses,
         titles=re.compile(rf"(?<!\w){_trie_regex(titles)}(?!\w)"),
         titles_low=re.compile(rf"(?<!\w){_trie_regex([t.lower() for t in titles])}(?!\w)"),
@@ -641,7 +641,8 @@ def _candidates(low: str, cased: str, *, full_scan: bool) -> list[tuple[int, int
         spans = {i: [(0, n)] for i in range(len(_RULES))}
     else:
         uses, rules = _LEXICON.anchor_uses, _RULES
-        for m in _LEXICON.anchor_regex.finditer(probe):
+        search, m = _LEXICON.anchor_regex.search, None
+        while (m := search(probe, m.start() + 1 if m else 0)) is not None:
             at = m.start()
             at_rules, near_rules = uses[m.group(1)]
             for i in at_rules:
