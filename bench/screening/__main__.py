@@ -1,15 +1,19 @@
 """Precision and recall of stigma, crisis and PII screening, and its speed.
 
-Three labelled sets, each written blind to the rules by someone who never saw them:
-`data/` and `heldout/` were used for development (their misses were read, by category, to
-improve the rules; `heldout/` only after two rounds had been measured on it untouched), and
-`test/` was never read by anyone working on the rules. The targets are judged on `test/`.
+Labelled sets, each written blind to the rules by someone who never saw them. Three are
+development sets whose misses have been read to improve the rules: dev 1 (`data/`), dev 2
+(`heldout/`, read only after it had been measured untouched) and dev 3 (`test/`, the judged set
+of earlier rounds, read after it had been measured). The fourth, `final/`, has never been read
+by anyone working on the rules; when it is present the targets are judged on it, otherwise on
+dev 3. Misses are only ever printed for the development sets.
 
 Run: `make bench-screening` (or `python -m bench.screening`). Writes bench/RESULTS.md's
-screening section and prints the same table.
+screening section and prints the same table. `--misses` prints the development sets' misses
+and false alarms; `--skip-final` leaves `final/` out (and writes nothing).
 """
 
 import json
+import os
 import platform
 import random
 import statistics
@@ -25,7 +29,14 @@ from app.safety.screen import screen
 from app.safety.stigma import LEXICON_VERSION, find_stigma
 
 HERE = Path(__file__).resolve().parent
-SETS = {"dev 1": HERE / "data", "dev 2": HERE / "heldout", "test": HERE / "test"}
+SETS = {
+    "dev 1": HERE / "data",
+    "dev 2": HERE / "heldout",
+    "dev 3": HERE / "test",
+    "final": HERE / "final",
+}
+JUDGED = ("final", "dev 3")  # the first present is the one the targets are judged on
+TIMING_SET = "dev 3"  # the dense post is built from it, so timings compare across rounds
 RESULTS = HERE.parent / "RESULTS.md"
 MARK_START, MARK_END = "<!-- screening:start -->", "<!-- screening:end -->"
 
@@ -51,8 +62,8 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-def _load(name: str, folder: Path | None = None) -> list[dict]:
-    with ((folder or SETS["development"]) / f"{name}.jsonl").open(encoding="utf-8") as handle:
+def _load(name: str, folder: Path) -> list[dict]:
+    with (folder / f"{name}.jsonl").open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle.read().split("\n") if line.strip()]
 
 
@@ -131,10 +142,19 @@ def _timings(text: str, runs: int = 300) -> dict[str, float]:
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
     return {
+        "min": samples[0],
         "p50": statistics.median(samples),
         "p99": samples[int(len(samples) * 0.99) - 1],
         "max": samples[-1],
     }
+
+
+def _load_average() -> str:
+    try:
+        one, _five, _fifteen = os.getloadavg()
+    except OSError:  # not available on this platform
+        return "unknown"
+    return f"{one:.1f} on {os.cpu_count() or '?'} CPUs"
 
 
 def _score_set(folder: Path) -> tuple[dict[str, tuple[Score, list[str], list[str]]], dict]:
@@ -148,11 +168,17 @@ def _score_set(folder: Path) -> tuple[dict[str, tuple[Score, list[str], list[str
 
 
 def main() -> int:
-    scored = {label: _score_set(folder) for label, folder in SETS.items() if folder.exists()}
-    judged = next(label for label in ("test", "dev 2", "dev 1") if label in scored)
-    _results, rows = scored[judged]
+    skip_final = "--skip-final" in sys.argv
+    scored = {
+        label: _score_set(folder)
+        for label, folder in SETS.items()
+        if folder.exists() and not (skip_final and label == "final")
+    }
+    judged = next(label for label in JUDGED if label in scored)
+    _results, rows = scored[TIMING_SET]
     dense = _long_post(list(rows.values()))
     ordinary = _ordinary_post()[: len(dense)]
+    load = _load_average()
     timing = _timings(dense)
     typical = _timings(ordinary)
 
@@ -163,10 +189,11 @@ def main() -> int:
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() or 'this machine'} "
         f"({platform.machine()}, Python {platform.python_version()}), lexicon {LEXICON_VERSION}.",
         "Command: `make bench-screening` (`python -m bench.screening`).",
-        "Three sets, each written blind to the rules (READMEs in `bench/screening/data/`, "
-        "`heldout/` and `test/`). The misses of dev 1 and dev 2 were read by category to "
-        "improve the rules (dev 2 only after it had been measured untouched); `test` was never "
-        f"read by anyone working on the rules, so the targets are judged on `{judged}`. "
+        "Sets written blind to the rules (READMEs in `bench/screening/data/`, `heldout/`, "
+        "`test/` and `final/`). The misses of dev 1 (`data/`), dev 2 (`heldout/`) and dev 3 "
+        "(`test/`) have been read to improve the rules, each only after it had been measured "
+        "untouched; `final` was never read by anyone working on the rules. "
+        f"The targets are judged on `{judged}`. "
         "Stigma and crisis are scored per sentence, PII per labelled detail (a detected span "
         "overlapping it).",
         "",
@@ -188,25 +215,31 @@ def main() -> int:
     lines += [
         "",
         "Screening one 5,000-character post (stigma + crisis + PII together, 300 runs after 20 "
-        "warm-up runs; target: well under 10 ms):",
+        "warm-up runs; target: well under 10 ms). The minimum is the cost with the machine to "
+        f"itself; the load average was {load} when the runs started:",
         "",
-        "| post | p50 | p99 | max |",
-        "|---|---|---|---|",
-        f"| typical recovery story (the demo stories and replies) | {typical['p50']:.2f} ms "
-        f"| {typical['p99']:.2f} ms | {typical['max']:.2f} ms |",
-        f"| dense: held-out sentences back to back, about half of them flagged "
-        f"| {timing['p50']:.2f} ms | {timing['p99']:.2f} ms | {timing['max']:.2f} ms |",
+        "| post | min | p50 | p99 | max |",
+        "|---|---|---|---|---|",
+        f"| typical recovery story (the demo stories and replies) | {typical['min']:.2f} ms "
+        f"| {typical['p50']:.2f} ms | {typical['p99']:.2f} ms | {typical['max']:.2f} ms |",
+        f"| dense: dev 3 sentences back to back, about half of them flagged "
+        f"| {timing['min']:.2f} ms | {timing['p50']:.2f} ms | {timing['p99']:.2f} ms "
+        f"| {timing['max']:.2f} ms |",
         MARK_END,
     ]
     section = "\n".join(lines)
     print(section)
     if "--misses" in sys.argv:
-        for name, (_score, missed, wrong) in scored["dev 1"][0].items():
-            for text in missed:
-                print(f"  missed {name}: {text}", file=sys.stderr)
-            for text in wrong:
-                print(f"  false {name}: {text}", file=sys.stderr)
-    _write(section)
+        for label, (results, _rows) in scored.items():
+            if label == "final":
+                continue  # never read: it judges the rules
+            for name, (_score, missed, wrong) in results.items():
+                for text in missed:
+                    print(f"  {label} missed {name}: {text}", file=sys.stderr)
+                for text in wrong:
+                    print(f"  {label} false {name}: {text}", file=sys.stderr)
+    if not skip_final:
+        _write(section)
     return 0 if all_met else 1
 
 
