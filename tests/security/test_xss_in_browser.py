@@ -39,7 +39,7 @@ SITE_TAGS = [
     "html", "head", "meta", "title", "link", "body", "header", "nav", "main", "footer",
     "section", "article", "div", "p", "span", "a", "ul", "ol", "li", "h1", "h2", "h3", "form",
     "input", "button", "label", "select", "option", "textarea", "fieldset", "legend", "details",
-    "summary", "time", "strong", "em", "s", "mark", "code", "pre", "blockquote", "br", "hr",
+    "summary", "time", "strong", "em", "s", "mark", "kbd", "code", "pre", "blockquote", "br", "hr",
     "table", "caption", "thead", "tbody", "tr", "th", "td",
 ]  # fmt: skip
 STATUS_LOGGED = "Failed to load resource: the server responded with a status of 4"
@@ -498,6 +498,12 @@ def test_no_vector_runs_when_a_form_shows_back_what_was_typed(site: Site, visito
     assert guest.field_values()["pseudonym"] == _as_input(ALL)
     guest.submit("/signin", {"pseudonym": ALL, "password": "x", "next": "/" + ALL})
     assert guest.field_values()["pseudonym"] == _as_input(ALL)
+    # Search shows its words in the title, a heading, the box and the pager's links: in
+    # chunks the box refuses as too long, and in short ones that find the hostile stories.
+    for words in pack(TEXTS, 1000, sep="\n") + pack(TEXTS, 200)[:10]:
+        too_long = len(words.strip()) > 200
+        guest.visit(f"/search?q={quote(words)}", status=422 if too_long else 200)
+        assert guest.field_values()["q"] == _as_input(words.strip())
     guest.visit(f"/signin?next={quote('/' + ALL)}")
     # A hidden input keeps its line breaks; the parser has only normalised CR LF.
     assert guest.page.locator("input[name=next]").input_value() == _as_textarea("/" + ALL)
