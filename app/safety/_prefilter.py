@@ -1,14 +1,17 @@
 """The speed shortcut for the broad "risk vocabulary" layer of crisis detection.
 
-Every broad rule's patterns are joined into ONE compiled regex, with a named group per rule, so a
-post is scanned in one pass however many broad rules there are; only its few hits then get the
-(cached, per-clause) context checks in crisis.py. Two things keep that pass cheap:
+Every broad rule's patterns are joined into ONE compiled regex, with a named group per rule: its
+hits define what the layer finds. Since 2026-11 the hits are found pattern by pattern instead,
+each pattern only near its own words (`scan_each`), keeping the joined regex's overlap rule; the
+joined regex stays as the reference the tests compare against, and for the few patterns without
+gates. Only the hits then get the (cached, per-clause) context checks in crisis/. Two things
+keep the search cheap:
 
-- Trigger words. crisis.py reads off each pattern the whole words any match of it must contain
-  (its gates, the same machinery the specific rules use). A post holding none of them cannot
-  match and is not scanned at all (most ordinary prose); otherwise only the stretches around
-  them (the sentence, for patterns that never cross one) are scanned. `triggers` is the union of
-  each pattern's rarest gate, for a quick look.
+- Trigger words. crisis/patterns.py reads off each pattern the whole words any match of it must
+  contain (its gates, the same machinery the specific rules use). A post holding none of them
+  cannot match and is not scanned at all (most ordinary prose); otherwise only the stretches
+  around them (the sentence, for patterns that never cross one) are scanned. `triggers` is the
+  union of each pattern's rarest gate, for a quick look.
 - Word starts. Every broad pattern starts at a word boundary, so the joined regex opens with
   "\\b(?=\\w)" and gives up at once inside words and spaces.
 
@@ -37,7 +40,7 @@ class BroadPattern:
     gate: frozenset[str] | None  # words a match must contain one of; None: not known
     reach: int  # how far a match reaches from one of those words
     # The pattern without its leading "\b", if the caller found that faster to search (see
-    # crisis._bare); a match of it counts where a word starts.
+    # crisis/patterns.py: _bare); a match of it counts where a word starts.
     bare: re.Pattern[str] | None = None
 
 

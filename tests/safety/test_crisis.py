@@ -14,6 +14,10 @@ from app.safety.crisis import (
     detect_crisis,
     load_resources,
 )
+from app.safety.crisis import detect as crisis_detect
+from app.safety.crisis import patterns as crisis_patterns
+from app.safety.crisis import rules as crisis_rules
+from app.safety.crisis import text as crisis_text
 
 # (text, kind expected among the signals, or None where several readings are fair)
 POSITIVE = [
@@ -672,15 +676,15 @@ def test_new_hard_negative_is_not_flagged(text: str) -> None:
     assert detect_crisis(text) == []
 
 
-def _broad_only() -> crisis._Rules:
-    return dataclasses.replace(crisis._RULES, rules=())
+def _broad_only() -> crisis_rules._Rules:
+    return dataclasses.replace(crisis_detect._RULES, rules=())
 
 
 @pytest.mark.parametrize("text", BROAD_ONLY, ids=BROAD_ONLY)
 def test_the_broad_layer_alone_flags_unseen_phrasings(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(crisis, "_RULES", _broad_only())
+    monkeypatch.setattr(crisis_detect, "_RULES", _broad_only())
     signals = detect_crisis(text)
     assert signals and all(s.rule.startswith("broad-") for s in signals)
 
@@ -711,26 +715,27 @@ def test_a_past_cue_does_not_cancel_a_present_one_in_another_clause(text: str) -
 def test_broad_trigger_windows_never_change_what_is_found() -> None:
     texts = NEW_POSITIVE + NEW_NEGATIVE + [t for t, _ in POSITIVE] + NEGATIVE
     texts += ["\n".join(texts[i::5]) for i in range(5)]
-    scanner = crisis._RULES.broad
+    scanner = crisis_detect._RULES.broad
     assert scanner is not None
     found = []
     for text in texts:
-        norm = crisis._normalise(text)[0]
-        post = crisis._Post(norm, crisis._RULES)
-        found.append(sorted((c.rule.id, c.start, c.end) for c in crisis._broad_candidates(post)))
+        norm = crisis_text._normalise(text)[0]
+        post = crisis_text._Post(norm, crisis_detect._RULES)
+        hits = crisis_detect._broad_candidates(post)
+        found.append(sorted((c.rule.id, c.start, c.end) for c in hits))
     whole = []
     for text in texts:
-        norm = crisis._normalise(text)[0]
+        norm = crisis_text._normalise(text)[0]
         hits = _prefilter.scan(scanner, norm, [(0, len(norm))])
-        whole.append(sorted((crisis._RULES.broad_rules[i].id, s, e) for i, s, e in hits))
+        whole.append(sorted((crisis_detect._RULES.broad_rules[i].id, s, e) for i, s, e in hits))
     assert found == whole
 
 
 def test_every_broad_rule_is_in_the_one_joined_regex() -> None:
-    scanner = crisis._RULES.broad
+    scanner = crisis_detect._RULES.broad
     assert scanner is not None and scanner.gated is not None
-    assert len(crisis._RULES.broad_rules) >= 5
-    assert {r.kind for r in crisis._RULES.broad_rules} == set(KINDS)
+    assert len(crisis_detect._RULES.broad_rules) >= 5
+    assert {r.kind for r in crisis_detect._RULES.broad_rules} == set(KINDS)
 
 
 @pytest.mark.parametrize(("text", "kind"), POSITIVE, ids=[t for t, _ in POSITIVE])
@@ -889,17 +894,17 @@ def test_the_word_prefilter_never_changes_what_is_found(monkeypatch: pytest.Monk
     texts += [" ".join(NEGATIVE).lower(), ". ".join(t for t, _ in POSITIVE).upper()]
     found = [detect_crisis(t) for t in texts]
     ungated = dataclasses.replace(
-        crisis._RULES,
+        crisis_detect._RULES,
         rules=tuple(
             dataclasses.replace(
                 rule,
                 requires_gates=(),
                 parts=tuple(dataclasses.replace(part, gates=()) for part in rule.parts),
             )
-            for rule in crisis._RULES.rules
+            for rule in crisis_detect._RULES.rules
         ),
     )
-    monkeypatch.setattr(crisis, "_RULES", ungated)
+    monkeypatch.setattr(crisis_detect, "_RULES", ungated)
     assert [detect_crisis(t) for t in texts] == found
 
 
@@ -1307,7 +1312,7 @@ def test_the_wider_concept_lexicon_leaves_recovery_and_everyday_talk_alone(text:
     ["don't've don't i'm fine, don't", "it's 'quoted' and rock' n roll", "a'b'c a'b b'c c", ""],
 )
 def test_word_positions_found_in_one_pass_match_a_plain_whole_word_search(text: str) -> None:
-    post = crisis._Post(text, crisis._RULES)
+    post = crisis_text._Post(text, crisis_detect._RULES)
     for word in post.words:
         plain, at = [], text.find(word)
         while at != -1:
@@ -1321,5 +1326,6 @@ def test_word_positions_found_in_one_pass_match_a_plain_whole_word_search(text: 
 
 
 def test_unless_alternatives_are_split_at_the_top_level_only() -> None:
-    assert crisis._alternatives(r"(?:a|(?:b|c)|[|(]x|d\|e)") == ["a", "b", "c", "[|(]x", r"d\|e"]
-    assert crisis._alternatives(r"(?:a|b)c") == [r"(?:a|b)c"]
+    split = crisis_patterns._alternatives(r"(?:a|(?:b|c)|[|(]x|d\|e)")
+    assert split == ["a", "b", "c", "[|(]x", r"d\|e"]
+    assert crisis_patterns._alternatives(r"(?:a|b)c") == [r"(?:a|b)c"]
