@@ -1,4 +1,5 @@
 from collections.abc import Iterator
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any, ClassVar
@@ -50,6 +51,10 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime}
 
 
+# Set for the length of a request that may write (POST, PUT, PATCH, DELETE); see below.
+writing: ContextVar[bool] = ContextVar("writing", default=False)
+
+
 def _tune_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT and defers BEGIN;
     # SQLAlchemy's documented recipe hands transaction control back to us.
@@ -58,14 +63,18 @@ def _tune_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=15000")  # writers queue; see _on_begin
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A request that writes takes the write lock when its transaction starts: a deferred
+        # BEGIN that reads first cannot upgrade once another writer has committed (WAL's
+        # SQLITE_BUSY_SNAPSHOT, which no busy_timeout waits out), so writers would fail
+        # instead of queueing. Reads keep a plain BEGIN and never wait for writers.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing.get() else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:

@@ -13,7 +13,7 @@ from app.config import get_settings
 from app.db import SessionDep
 from app.help import pages as help_pages
 from app.help import service as help_now
-from app.middleware import BodyLimit, SecurityHeaders
+from app.middleware import BodyLimit, SecurityHeaders, WriteIntent
 from app.moderation import api as moderation_api
 from app.moderation import pages as moderation_pages
 from app.notifications import api as notifications_api
@@ -88,6 +88,7 @@ def create_app() -> FastAPI:
     app.add_api_route("/healthz", _health, methods=["GET"], include_in_schema=True, tags=["ops"])
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     errors.install(app)
+    app.add_middleware(WriteIntent)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     _describe_problems(app)

@@ -3,6 +3,7 @@
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.db import writing
 from app.errors import PayloadTooLarge, handle_app_error
 
 CSP = "; ".join(
@@ -55,6 +56,23 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class WriteIntent:
+    """Marks requests that may write, so SQLite transactions for them start as writers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        token = writing.set(True)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            writing.reset(token)
 
 
 class BodyLimit:

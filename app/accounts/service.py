@@ -110,12 +110,11 @@ def _free_pseudonym(session: Session) -> str:
 def create_account(
     session: Session, *, pseudonym: str | None, password: str, role: Role = Role.member
 ) -> Account:
+    # Hashed before the first query: the slow part never runs inside a write transaction.
+    password_hash = hash_password(password)
     name = pseudonym or _free_pseudonym(session)
     account = Account(
-        pseudonym=name,
-        pseudonym_key=pseudonyms.key(name),
-        password_hash=hash_password(password),
-        role=role,
+        pseudonym=name, pseudonym_key=pseudonyms.key(name), password_hash=password_hash, role=role
     )
     try:
         with session.begin_nested():
