@@ -50,13 +50,18 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the forum with uvicorn."""
     import uvicorn
 
+    from app.config import get_settings
+
+    proxies = get_settings().trusted_proxies
     uvicorn.run(
         "app.main:create_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=False,
+        # The client address is only ever used, hashed, to count attempts (app/ratelimit.py).
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
         server_header=False,
         date_header=True,
         # Access logs would tie addresses to pages read; Kindred keeps none.

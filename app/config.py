@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     rate_limits: Literal["on", "off"] = "on"
     premoderate_first_posts: int = Field(default=1, ge=0)
     cookie_secure: bool = False
+    # Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated, or
+    # "*"): without it every visitor behind the proxy would share one rate-limit counter.
+    trusted_proxies: str | None = None
     # A session ends after this long without use, and in any case after the absolute lifetime.
     session_idle_minutes: int = Field(default=60 * 24 * 7, ge=1)
     session_lifetime_days: int = Field(default=30, ge=1)

@@ -61,3 +61,20 @@ def test_two_workers_share_limits_through_redis_and_keep_no_trace_of_who_is_who(
     assert not re.search(r"\d+\.\d+\.\d+\.\d+:\d+ - \"", logs), logs
     for secret in (name, token, PASSWORD, words):
         assert secret not in logs
+
+
+def test_behind_a_trusted_proxy_each_visitor_is_counted_on_their_own(tmp_path: Path) -> None:
+    settings = {"KINDRED_RATE_LIMITS": "on", "KINDRED_TRUSTED_PROXIES": "127.0.0.1"}
+    with serve(tmp_path, **settings) as server:
+
+        def join(address: str) -> int:
+            response = httpx.post(
+                f"{server.url}/api/v1/accounts",
+                json={"password": PASSWORD},
+                headers={"X-Forwarded-For": address},
+            )
+            return response.status_code
+
+        assert [join("203.0.113.5") for _ in range(10)] == [201] * 10
+        assert join("203.0.113.5") == 429
+        assert join("198.51.100.23") == 201
