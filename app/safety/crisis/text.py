@@ -149,9 +149,12 @@ class _Post:
     def positions(self, gate: _Gate) -> list[int]:
         """Where the words of a gate start, in order."""
         if (found := self._at_gate.get(gate)) is None:
-            found = self._at_gate[gate] = sorted(
-                at for word in self.words & gate for at in self.find(word)
-            )
+            lists = [self._found[word] for word in self.words & gate]
+            if len(lists) == 1:
+                found = lists[0]  # already in order; never changed by a reader
+            else:
+                found = sorted(itertools.chain.from_iterable(lists))
+            self._at_gate[gate] = found
         return found
 
     def sub_positions(self, gate: _Gate) -> list[int]:
