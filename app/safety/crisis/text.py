@@ -150,10 +150,8 @@ class _Post:
         """Where the words of a gate start, in order."""
         if (found := self._at_gate.get(gate)) is None:
             lists = [self._found[word] for word in self.words & gate]
-            if len(lists) == 1:
-                found = lists[0]  # already in order; never changed by a reader
-            else:
-                found = sorted(itertools.chain.from_iterable(lists))
+            # One word: its positions are already in order (and no reader changes them).
+            found = lists[0] if len(lists) == 1 else sorted(itertools.chain.from_iterable(lists))
             self._at_gate[gate] = found
         return found
 
