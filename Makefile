@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint typecheck clean bench-screening
+.PHONY: run test install lint typecheck clean bench-screening screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ typecheck: install
 # Precision/recall of screening on the held-out set, and its speed; writes bench/RESULTS.md.
 bench-screening: install
 	$(BIN)/python -m bench.screening
+
+# Refresh the README's pictures (docs/screenshots/) from a live server with demo data.
+screenshots: install
+	KINDRED_SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest tests/browser/test_screenshots.py -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache
