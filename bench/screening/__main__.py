@@ -215,8 +215,8 @@ def main() -> int:
     lines += [
         "",
         "Screening one 5,000-character post (stigma + crisis + PII together, 300 runs after 20 "
-        "warm-up runs; target: well under 10 ms). The minimum is the cost with the machine to "
-        f"itself; the load average was {load} when the runs started:",
+        "warm-up runs; target: well under 10 ms). The minimum is the figure least disturbed by "
+        f"other work on the machine; the load average was {load} when the runs started:",
         "",
         "| post | min | p50 | p99 | max |",
         "|---|---|---|---|---|",
