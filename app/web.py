@@ -44,7 +44,14 @@ def path_for(request: Request, name: str, /, **params: Any) -> URL:
     return URL(str(request.app.url_path_for(name, **params)))
 
 
+def _sentence(value: str) -> str:
+    """Text shown after a colon, ending with exactly one full stop (or its own ! or ?)."""
+    value = value.rstrip()
+    return value if value.endswith((".", "!", "?", "…")) else value + "."
+
+
 templates.env.filters["when"] = _when
+templates.env.filters["sentence"] = _sentence
 templates.env.filters["iso"] = _iso
 templates.env.globals["url_for"] = _path_for
 

@@ -33,3 +33,12 @@ def test_pages_have_no_inline_scripts_or_styles():
         assert "<script" not in text and "<style" not in text, template.name
         assert not re.search(r"\sstyle\s*=", text), template.name
         assert not re.search(r"\son[a-z]+\s*=", text), template.name
+
+
+def test_reasons_shown_after_a_colon_end_with_exactly_one_full_stop():
+    from app.web import templates
+
+    sentence = templates.env.filters["sentence"]
+    assert sentence("It named another member") == "It named another member."
+    assert sentence("It named another member.  ") == "It named another member."
+    assert sentence("Please be kind!") == "Please be kind!"
