@@ -69,6 +69,14 @@ class Post(Base):
             sqlite_where=parent_id.is_(None),
         ),
         Index("ix_post_story_id", "story_id", "id"),
+        # Coping tips, all or one circle's: few rows among millions of replies.
+        Index(
+            "ix_post_coping_tips",
+            "circle_id",
+            "id",
+            postgresql_where=is_coping_tip.is_(True) & parent_id.is_not(None),
+            sqlite_where=is_coping_tip.is_(True) & parent_id.is_not(None),
+        ),
         Index("ix_post_author_id", "author_id", "id"),
     )
 
