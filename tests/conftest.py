@@ -162,6 +162,15 @@ def redis_url() -> str:
     return str(url)
 
 
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole run: Playwright's sync API allows one at a time."""
+    from tests.live import chromium
+
+    with chromium() as instance:
+        yield instance
+
+
 @pytest.fixture
 def member(db: Session) -> Account:
     return make_account(db)

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.live import LiveServer, chromium, serve
+from tests.live import LiveServer, serve
 
 
 @pytest.fixture(scope="session")
@@ -10,12 +10,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """The real `kindred` command, migrated and with demo data, on a free local port."""
     with serve(tmp_path_factory.mktemp("live")) as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.fixture(params=["js", "no-js"])

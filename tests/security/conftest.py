@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from tests.live import LiveServer, chromium, serve
+from tests.live import LiveServer, serve
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +29,6 @@ def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
 
 
 @pytest.fixture(scope="session")
-def chromium_browser() -> Iterator[Any]:
-    with chromium() as instance:
-        yield instance
+def chromium_browser(browser: Any) -> Any:
+    """The run's one Chromium (tests/conftest.py): a second sync Playwright cannot start."""
+    return browser
