@@ -39,6 +39,8 @@ RULES: dict[str, tuple[RateLimitItem, str]] = {
     "appeal": (parse("10/hour"), "appeals"),
 }
 
+# Every counter's key in Redis starts with this (and holds only rule names and hashes).
+KEY_PREFIX = "kindred-limits"
 _limiters: dict[str, MovingWindowRateLimiter] = {}
 
 
@@ -48,7 +50,7 @@ def _limiter() -> MovingWindowRateLimiter:
         storage: Storage = (
             MemoryStorage()
             if url == "memory://"
-            else RedisStorage(url, key_prefix="kindred-limits", wrap_exceptions=True)
+            else RedisStorage(url, key_prefix=KEY_PREFIX, wrap_exceptions=True)
         )
         _limiters[url] = MovingWindowRateLimiter(storage)
     return _limiters[url]
@@ -69,38 +71,33 @@ def _refusal(rule: str, identifier: str) -> RateLimited:
     )
 
 
-def check(rule: str, identifier: str | int) -> None:
-    """Refuse (429) if the limit is already reached, without counting this attempt."""
+def _apply(rule: str, identifier: str | int, *, counts: bool, refuses: bool) -> None:
     if not _enabled():
         return
     key = str(identifier)
+    item = RULES[rule][0]
+    limiter = _limiter()
     try:
-        if not _limiter().test(RULES[rule][0], rule, key):
+        allowed = limiter.hit(item, rule, key) if counts else limiter.test(item, rule, key)
+        if refuses and not allowed:
             raise _refusal(rule, key)
     except StorageError:
-        log.warning("rate-limit storage unavailable; %s not checked", rule)
+        log.warning("rate-limit storage unavailable; %s not applied", rule)
+
+
+def check(rule: str, identifier: str | int) -> None:
+    """Refuse (429) if the limit is already reached, without counting this attempt."""
+    _apply(rule, identifier, counts=False, refuses=True)
 
 
 def hit(rule: str, identifier: str | int) -> None:
     """Count one attempt, refusing (429) once the limit is reached."""
-    if not _enabled():
-        return
-    key = str(identifier)
-    try:
-        if not _limiter().hit(RULES[rule][0], rule, key):
-            raise _refusal(rule, key)
-    except StorageError:
-        log.warning("rate-limit storage unavailable; %s not counted", rule)
+    _apply(rule, identifier, counts=True, refuses=True)
 
 
 def count(rule: str, identifier: str | int) -> None:
     """Count one attempt without refusing it (failed sign-ins: the next one is refused)."""
-    if not _enabled():
-        return
-    try:
-        _limiter().hit(RULES[rule][0], rule, str(identifier))
-    except StorageError:
-        log.warning("rate-limit storage unavailable; %s not counted", rule)
+    _apply(rule, identifier, counts=True, refuses=False)
 
 
 def reset() -> None:

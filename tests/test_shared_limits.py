@@ -6,10 +6,11 @@ from pathlib import Path
 import httpx2 as httpx
 import redis
 
+from app import ratelimit
 from tests.factories import PASSWORD
 from tests.live import serve
 
-PREFIX = "kindred-limits"
+PREFIX = ratelimit.KEY_PREFIX
 
 
 def test_two_workers_share_limits_through_redis_and_keep_no_trace_of_who_is_who(

@@ -22,6 +22,7 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
+from app import ratelimit
 from tests.conftest import ROOT, _fresh_postgres, skip_unless_available
 from tests.factories import PASSWORD
 from tests.live import free_port
@@ -111,7 +112,7 @@ def workers(
     if not redis_url:
         skip_unless_available("the workers tests need KINDRED_TEST_REDIS_URL as well")
     store = redis.Redis.from_url(str(redis_url))
-    for key in store.scan_iter("kindred-limits*"):
+    for key in store.scan_iter(f"{ratelimit.KEY_PREFIX}*"):
         store.delete(key)
     workdir = tmp_path_factory.mktemp("workers")
     for database_url in _fresh_postgres(postgres_server_url):

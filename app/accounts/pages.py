@@ -235,9 +235,9 @@ def end_session(
     session: SessionDep,
     _: CsrfChecked,
 ) -> Response:
-    service.revoke_session(session, account=member, session_id=session_id)
+    ended = service.revoke_session(session, account=member, session_id=session_id)
     session.commit()
-    if service.authenticate(session, token=request.cookies.get(SESSION_COOKIE, ""), kind="web"):
+    if not service.is_current(ended, request.cookies.get(SESSION_COOKIE)):
         return redirect(path_for(request, "accounts.sessions").include_query_params(notice="ended"))
     response = redirect("/")  # that was this browser's own session
     response.delete_cookie(SESSION_COOKIE, path="/")

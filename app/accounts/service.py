@@ -241,13 +241,14 @@ def is_current(auth: AuthSession, token: str | None) -> bool:
     return token is not None and hmac.compare_digest(auth.token_hash, hash_token(token))
 
 
-def revoke_session(session: Session, *, account: Account, session_id: int) -> None:
+def revoke_session(session: Session, *, account: Account, session_id: int) -> AuthSession:
     """End one of the member's own sessions (a lost phone, a shared computer)."""
     auth = session.get(AuthSession, session_id)
     if auth is None or auth.account_id != account.id or not _is_live(auth, utcnow()):
         raise NotFound("There is no such session, or it has already ended.")
     auth.revoked_at = utcnow()
     session.flush()
+    return auth
 
 
 def recover_account(

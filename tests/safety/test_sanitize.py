@@ -1,40 +1,14 @@
 import json
-import re
 from concurrent.futures import ThreadPoolExecutor
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from app.safety import sanitize
 from app.safety.sanitize import render_markdown
+from tests.safety.html_audit import unsafe_parts
 
 CORPUS = Path(__file__).parent / "data" / "xss_vectors.jsonl"
-
-# The checker's own idea of what is allowed, written out independently of the module's
-# constants so that widening the module's allow-list makes these tests fail.
-ALLOWED = {
-    "p": set(),
-    "br": set(),
-    "em": set(),
-    "strong": set(),
-    "s": set(),
-    "a": {"href", "title", "rel"},
-    "ul": set(),
-    "ol": {"start"},
-    "li": set(),
-    "blockquote": set(),
-    "code": set(),
-    "pre": set(),
-    "hr": set(),
-}
-URL_ATTRIBUTES = {
-    "href", "src", "action", "formaction", "xlink:href", "background", "poster", "data",
-    "cite", "srcset", "lowsrc", "dynsrc", "ping", "codebase", "manifest", "longdesc",
-}  # fmt: skip
-BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
-# Browsers drop ASCII tab/newline anywhere in a URL and C0 controls/space at its ends.
-URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
 
 
 def _load_corpus() -> list[dict[str, object]]:
@@ -44,55 +18,6 @@ def _load_corpus() -> list[dict[str, object]]:
 
 
 VECTORS = _load_corpus()
-
-
-class _Auditor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED:
-            self.problems.append(f"element <{tag}>")
-            return
-        for name, value in attrs:
-            if name.startswith("on") or name in {"srcdoc", "style"}:
-                self.problems.append(f"attribute {name} on <{tag}>")
-            elif name not in ALLOWED[tag]:
-                self.problems.append(f"unexpected attribute {name} on <{tag}>")
-            if name in URL_ATTRIBUTES and value is not None:
-                # HTMLParser has already unescaped character references in the value.
-                url = URL_NOISE.sub("", value).lower()
-                if url.startswith(BAD_SCHEMES):
-                    self.problems.append(f"{name}={value!r} on <{tag}>")
-        if tag == "a" and dict(attrs).get("rel") != "nofollow ugc noopener":
-            self.problems.append(f"<a> without the ugc rel: {attrs!r}")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in ALLOWED:
-            self.problems.append(f"end tag </{tag}>")
-
-    def handle_comment(self, data: str) -> None:
-        self.problems.append(f"comment {data!r}")
-
-    def handle_decl(self, decl: str) -> None:
-        self.problems.append(f"declaration {decl!r}")
-
-    def handle_pi(self, data: str) -> None:
-        self.problems.append(f"processing instruction {data!r}")
-
-    def unknown_decl(self, data: str) -> None:
-        self.problems.append(f"unknown declaration {data!r}")
-
-
-def unsafe_parts(html: str) -> list[str]:
-    auditor = _Auditor()
-    auditor.feed(html)
-    auditor.close()
-    return auditor.problems
 
 
 def test_the_corpus_copy_holds_all_621_vectors_with_unique_ids() -> None:
