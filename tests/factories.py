@@ -13,8 +13,10 @@ from app.accounts import service as accounts
 from app.accounts.models import Account, Role
 from app.circles import service as circles
 from app.circles.models import Circle
+from app.reactions import service as reactions
+from app.reactions.models import ReactionKind
 from app.stories import service as stories
-from app.stories.models import Post
+from app.stories.models import Post, PostStatus
 
 PASSWORD = "a calm river at dawn"
 _numbers = itertools.count(1)
@@ -150,3 +152,31 @@ def post_form(client: TestClient, form_page: str, action: str, data: dict[str, s
     """Open a form's page for its CSRF token, then submit the form without following redirects."""
     token = csrf_from(client.get(form_page).text)
     return client.post(action, data=data | {"csrf_token": token}, follow_redirects=False)
+
+
+def build_thread(db: Session, *, replies: int, circle: Circle, members: list[Account]) -> Post:
+    """A story with replies at mixed depths, reactions, anonymous, deleted and pending posts."""
+    story = make_story(db, author=members[0], circle=circle)
+    posts = [story]
+    for n in range(replies):
+        # Alternate between answering the story, the latest reply and an earlier reply,
+        # so the tree has both width and the full depth.
+        parent = [story, posts[-1], posts[len(posts) // 2]][n % 3]
+        reply = make_reply(
+            db,
+            story=story,
+            author=members[n % len(members)],
+            parent=None if parent is story else parent,
+            anonymous=n % 4 == 0,
+            coping_tip=n % 5 == 0,
+        )
+        posts.append(reply)
+        reactions.react(
+            db, member=members[(n + 1) % len(members)], post=reply, kind=list(ReactionKind)[n % 4]
+        )
+        reactions.react(db, member=members[0], post=reply, kind=ReactionKind.support)
+    posts[2].deleted_at = posts[2].created_at
+    posts[3].status = PostStatus.pending
+    posts[4].status = PostStatus.removed
+    db.flush()
+    return story

@@ -237,6 +237,54 @@ def test_a_claim_made_through_one_worker_is_seen_by_the_other(workers: Workers) 
     assert {status for status, _ in answers} == {409}, answers
 
 
+def test_a_change_made_through_one_worker_is_never_served_stale_by_the_other(
+    workers: Workers,
+) -> None:
+    """Kindred keeps no per-process cache: every read after a write sees it, on both workers."""
+    _, author = _member(workers, 7)
+    story = {"circle": "anxiety", "title": "Before the change", "body": "First words."}
+    posted, _ = workers.request("POST", "/api/v1/stories", json=story, headers=author)
+    assert posted.status_code == 201, posted.text
+    story_id = posted.json()["id"]
+    reads = (f"/api/v1/stories/{story_id}", f"/stories/{story_id}", "/circles/anxiety")
+    for path in reads:  # both workers have now served the old version
+        _from_both(workers, path)
+
+    edit = {"title": "After the change", "body": "Second words."}
+    edited, _ = workers.request("PATCH", f"/api/v1/posts/{story_id}", json=edit, headers=author)
+    assert edited.status_code == 200, edited.text
+    replied, _ = workers.request(
+        "POST", f"/api/v1/stories/{story_id}/replies", json={"body": "A new reply."}, headers=author
+    )
+    assert replied.status_code == 201, replied.text
+    for path in reads:
+        for response in _from_both(workers, path):
+            assert "After the change" in response.text and "Before the change" not in response.text
+            if not path.startswith("/circles"):
+                assert "Second words." in response.text and "A new reply." in response.text
+
+    deleted, _ = workers.request("DELETE", f"/api/v1/posts/{story_id}", headers=author)
+    assert deleted.status_code == 204, deleted.text
+    for path in reads:  # the words are gone everywhere; the circle no longer lists the story
+        for response in _from_both(workers, path):
+            assert "Second words." not in response.text, path
+            if path.startswith("/circles"):
+                assert "After the change" not in response.text
+
+
+def _from_both(workers: Workers, path: str) -> list[httpx.Response]:
+    """GET `path` on new connections until each worker has answered it (every answer a 200)."""
+    responses: dict[int, httpx.Response] = {}
+    deadline = time.monotonic() + 120
+    while len(responses) < 2 and time.monotonic() < deadline:
+        response, pid = workers.request("GET", path)
+        assert response.status_code == 200, response.text
+        if pid is not None:
+            responses[pid] = response
+    assert len(responses) == 2, f"one worker answered every request for {path}"
+    return list(responses.values())
+
+
 def _post_stories(workers: Workers, auth: dict[str, str], tag: str, count: int) -> list[Any]:
     """Post `count` stories one after another: each result a (status, id or None, title)."""
     results: list[Any] = []

@@ -20,6 +20,7 @@ from app.stories.service import MAX_REPLY_DEPTH
 from tests.factories import (
     assert_problem,
     bearer,
+    build_thread,
     make_account,
     make_circle,
     make_reply,
@@ -707,34 +708,6 @@ def test_my_reactions_lists_the_callers_own_reactions_on_each_post(
         assert view["my_reactions"] == []
         assert view["replies"][0]["my_reactions"] == []
         assert view["replies"][0]["reactions"] == NO_REACTIONS | {"thank_you": 1, "helpful": 1}
-
-
-def build_thread(db: Session, *, replies: int, circle: Circle, members: list[Account]) -> Post:
-    """A story with replies at mixed depths, reactions, anonymous, deleted and pending posts."""
-    story = make_story(db, author=members[0], circle=circle)
-    posts = [story]
-    for n in range(replies):
-        # Alternate between answering the story, the latest reply and an earlier reply,
-        # so the tree has both width and the full depth.
-        parent = [story, posts[-1], posts[len(posts) // 2]][n % 3]
-        reply = make_reply(
-            db,
-            story=story,
-            author=members[n % len(members)],
-            parent=None if parent is story else parent,
-            anonymous=n % 4 == 0,
-            coping_tip=n % 5 == 0,
-        )
-        posts.append(reply)
-        reactions.react(
-            db, member=members[(n + 1) % len(members)], post=reply, kind=list(ReactionKind)[n % 4]
-        )
-        reactions.react(db, member=members[0], post=reply, kind=ReactionKind.support)
-    posts[2].deleted_at = posts[2].created_at
-    posts[3].status = PostStatus.pending
-    posts[4].status = PostStatus.removed
-    db.flush()
-    return story
 
 
 def test_the_story_tree_loads_with_the_same_number_of_statements_whatever_its_size(
