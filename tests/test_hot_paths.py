@@ -84,6 +84,7 @@ def test_each_hot_page_costs_the_same_few_queries_on_a_small_and_a_large_forum(
     after = count_each(client, db, queries, hot_paths(circle, large), headers)
 
     assert before == after, (before, after)
+    assert not [s for s in queries.statements if " OFFSET " in s.upper()]  # keyset, never OFFSET
     assert max(after.values()) <= MOST_QUERIES, after
     story_page = client.get(f"/stories/{large.id}").text
     assert story_page.count('<article id="reply-') >= 190  # the whole thread was on the page
