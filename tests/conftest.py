@@ -205,6 +205,7 @@ def circle(db: Session) -> Circle:
 class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []
+        self.parameters: list[Any] = []
 
     @property
     def count(self) -> int:
@@ -220,6 +221,7 @@ def queries(db: Session) -> Iterator[QueryCounter]:
     def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
             counter.statements.append(statement)
+            counter.parameters.append(parameters)
 
     event.listen(connection, "before_cursor_execute", record)
     yield counter
