@@ -177,6 +177,14 @@ _JOINED_POSTCODE = re.compile(
 _POSTCODE_WORD = re.compile(
     r"\b(?:post[ \t]?code|postal[ \t]+code|zip(?:[ \t]?code)?|eircode)\b[^\n\d]{0,16}\Z"
 )
+# A numeric postcode stated as one's own ("my zip is 97214", "meine PLZ ist 10827"); a
+# postcode of a town or an office is not the writer's address.
+_OWN_NUMERIC_POSTCODE = re.compile(
+    r"\b(?:my|our|meine?|unsere?|mon|notre|mi|nuestro)[ \t]+(?:home[ \t]+)?"
+    r"(?:zip(?:[ \t]?code)?|post[ \t]?code|postal[ \t]+code|plz|postleitzahl|code[ \t]+postal|"
+    r"c[oó]digo[ \t]+postal|pin[ \t]?code)"
+    r"[ \t]*(?:is|ist|est|es|:|=|-)?[ \t]*(?P<code>[0-9]{3,6}(?:-[0-9]{4})?)(?![\w-])"
+)
 _TOWN_BETWEEN = re.compile(r"[ \t]*,?[ \t]*(?:[A-Za-z][\w'-]*[ \t]*,?[ \t]*){0,2}")
 # An Irish Eircode ("D02 X285") points to one building. The four-character part must mix
 # letters and digits, so "A12 BCDE" or a model number is left alone.
@@ -322,6 +330,9 @@ def _addresses(text: str, low: str) -> Iterator[tuple[str, int, int]]:
     for m in _EIRCODE.finditer(text):
         yield "address", m.start() - 1, m.end()
     yield from _loose_postcodes(text, low, found)
+    if "code" in low or "zip" in low or "plz" in low or "postleitzahl" in low:
+        for m in _OWN_NUMERIC_POSTCODE.finditer(low):
+            yield "address", *m.span("code")
 
 
 def _loose_postcodes(text: str, low: str, found: list[_Span]) -> Iterator[tuple[str, int, int]]:

@@ -66,6 +66,10 @@ _PROFILE = re.compile(
     r"|(?:open\.)?spotify\.com/user/[\w.-]+"
     r"|roblox\.com/users/[0-9]+|(?:account\.)?xbox\.com/(?:[a-z]{2}-[a-z]{2}/)?profile\?"
     r"gamertag=[\w%+-]+"
+    r"|goodreads\.com/(?:user/show|author/show)/[\w-]+|strava\.com/athletes/[0-9]+"
+    r"|letterboxd\.com/(?!(?:film|films|lists|members|journal|about|pro|search|sign-in|"
+    r"create-account|settings|activity|apps|legal|contact)\b)[\w-]+"
+    r"|duolingo\.com/profile/[\w.-]+|archiveofourown\.org/users/[\w-]+"
     r"|(?:linktr\.ee|beacons\.ai|bio\.link|lnk\.bio|solo\.to|allmylinks\.com|ngl\.link|"
     r"tellonym\.me|curiouscat\.(?:me|live|qa))/[\w.-]+"
     # "mastodon.social/@quietfern", "fosstodon.org/@x": any host, then "/@name"; package

@@ -185,6 +185,23 @@ _SPELLED_ANCHOR = re.compile(
 )
 
 
+# A service named just before the number ("Lifeline Australia is 13 11 14", "De Luisterlijn:
+# 088 ...", "Hopeline 0917 ...") makes it the service's line, not a person's, unless the
+# writer turns to their own ("the helpline was closed so text me on ...").
+_SERVICE_BEFORE = re.compile(
+    r"\b(?:[a-z]*(?:help|hot|life|hope|crisis|info|text|support|advice|care|listening|luister)"
+    r"[ \t-]?(?:line|lijn|linea|l\u00ednea|ligne|telefon)s?|samaritans|telefonseelsorge)\b"
+    r"(?P<between>[^\n0-9]{0,40})\Z",
+    re.IGNORECASE,
+)
+_OWN = re.compile(r"\b(?:me|my|mine|our|us|i|i'm|mum|mom|dad|sister|brother|friend)\b", re.I)
+
+
+def _service_line(text: str, start: int) -> bool:
+    m = _SERVICE_BEFORE.search(text, max(0, start - 60), start)
+    return m is not None and _OWN.search(m["between"]) is None
+
+
 def _is_count(digits: str) -> bool:
     """ "123456789", "987654321", "000000000": counting, not a number."""
     steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(digits)}
@@ -238,6 +255,8 @@ def _phones(text: str) -> Iterator[tuple[str, int, int]]:
                 break  # the next region's, seen through the look-ahead margin
             done = m.end()
             if _REFERENCE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                continue
+            if _service_line(text, m.start()):
                 continue
             span = _best_phone(text, m)
             if span is not None:
