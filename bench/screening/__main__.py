@@ -24,9 +24,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.safety.crisis import detect_crisis
+from app.safety.crisis.detect import detect_crisis_by_rules
+from app.safety.learned import load_model
 from app.safety.pii import find_pii
 from app.safety.screen import screen
 from app.safety.stigma import LEXICON_VERSION, find_stigma
+from app.safety.stigma.detect import find_stigma_by_rules
 
 HERE = Path(__file__).resolve().parent
 SETS = {
@@ -187,12 +190,18 @@ def main() -> int:
         "## Screening: precision, recall and speed",
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() or 'this machine'} "
-        f"({platform.machine()}, Python {platform.python_version()}), lexicon {LEXICON_VERSION}.",
+        f"({platform.machine()}, Python {platform.python_version()}), lexicon {LEXICON_VERSION}, "
+        f"learned models crisis {load_model('crisis').version}, "
+        f"stigma {load_model('stigma').version}.",
         "Command: `make bench-screening` (`python -m bench.screening`).",
         "Sets written blind to the rules (READMEs in `bench/screening/data/`, `heldout/`, "
         "`test/` and `final/`). The misses of dev 1 (`data/`), dev 2 (`heldout/`) and dev 3 "
         "(`test/`) have been read to improve the rules, each only after it had been measured "
-        "untouched; `final` was never read by anyone working on the rules. "
+        "untouched; `final` was never read by anyone working on the rules. Since 2026-11-21 "
+        "stigma and crisis also ask a learned model (app/safety/learned.py) about every "
+        "passage the rules did not judge; it is trained (`make train-screening`) on dev 1-3, "
+        "the training sets in `bench/screening/train/` and the test suite's examples, never "
+        "on `final`, so the dev rows below are training data for it. "
         f"The targets are judged on `{judged}`. "
         "Stigma and crisis are scored per sentence, PII per labelled detail (a detected span "
         "overlapping it).",
@@ -201,6 +210,11 @@ def main() -> int:
         "|---|---|---|---|---|---|---|",
     ]
     all_met = True
+    judged_rows = scored[judged][1]
+    rules_alone = {
+        "stigma": _sentence_score(judged_rows["stigma"], "stigmatising", find_stigma_by_rules)[0],
+        "crisis": _sentence_score(judged_rows["crisis"], "crisis", detect_crisis_by_rules)[0],
+    }
     for label, (results, set_rows) in scored.items():
         for name, (score, _missed, _wrong) in results.items():
             p_target, r_target = TARGETS[name]
@@ -212,6 +226,11 @@ def main() -> int:
                 f"| {score.recall:.3f} | ≥ {p_target:.2f} / ≥ {r_target:.2f} "
                 f"| {'yes' if met else '**no**'} |"
             )
+    for name, score in rules_alone.items():
+        lines.append(
+            f"| {judged}, rules alone | {name} | {len(judged_rows[name])} "
+            f"| {score.precision:.3f} | {score.recall:.3f} | (for comparison) | |"
+        )
     lines += [
         "",
         "Screening one 5,000-character post (stigma + crisis + PII together, 300 runs after 20 "

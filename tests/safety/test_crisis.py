@@ -278,6 +278,7 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    "I don't want to hurt myself anymore.",
     # past / recovered
     "I used to self-harm, two years clean now.",
     "Three years ago I attempted; now I'm doing well.",
@@ -340,7 +341,6 @@ NEGATIVE = [
     "I'm not going to kill myself, I promise.",
     "No suicidal thoughts this week, which is a first.",
     "I have no urge to self harm anymore.",
-    "I don't want to hurt myself anymore.",
     "I no longer want to die.",
     # ordinary medicine / saving
     "I take my pills every night.",

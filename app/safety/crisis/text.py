@@ -291,25 +291,29 @@ class _Post:
             self._negated[start] = found
         return found
 
-    def cancelled(self, c: _Candidate) -> bool:
+    def cancelled(self, c: _Candidate) -> str | None:
+        """Why the context rules a candidate out ("requires", "unless", "negated",
+        "hypothetical", "past"), or None when it stands."""
         rule = c.rule
         if rule.requires is not None and not self.holds(rule.requires, 0, -1):
-            return True
+            return "requires"
         if rule.unless:
             lo, hi = self.scope(rule.unless_scope, c.start)
             for alt in rule.unless:
                 if self.may_hold(alt.gates, lo, hi) and self.holds(alt.pattern, lo, hi):
-                    return True
+                    return "unless"
         c_lo, c_hi = self.span(self.clauses, c.start)
         lo = max(c_lo, c.start - _WINDOW)
         if "negation" in rule.checks and self.negated(lo, c.start):
-            return True
+            return "negated"
         if "hypothetical" in rule.checks and self.may_hold(self.rules.hypothetical_gates, lo, c_hi):
             # Searched to the clause end so that a cue can look ahead ("asked if ... I said yes").
             found = self.rules.hypothetical.search(self.text, lo, c_hi)
             if found is not None and found.start() < c.start:
-                return True
-        return "past" in rule.checks and self.tense(self.clause_index(c.start), c) == "past"
+                return "hypothetical"
+        if "past" in rule.checks and self.tense(self.clause_index(c.start), c) == "past":
+            return "past"
+        return None
 
 
 # Idioms are looked for in blocks of this many characters (and 80 either side).

@@ -295,50 +295,55 @@ def _is_title(text: str, low: str, start: int, end: int) -> bool:
     return _LEXICON.title_cues.search(_sentence(low, start)) is not None
 
 
-def _accept(rule: _Rule, text: str, cased: str, start: int, end: int) -> bool:
+def _verdict(rule: _Rule, text: str, cased: str, start: int, end: int) -> str | None:
+    """None when the word is used as the rule means; otherwise why not: "mention" (quoted,
+    reported, named, rebutted, a title: the words are not the writer's own use), "rule" (the
+    rule's own context conditions), "denied" or "self"."""
     # Each check reads only as far as it needs: a reporting verb is a few words back, a
     # quotation mark is on the same line. Every check can only veto, so the cheap ones
     # come first.
     before = text[max(0, start - _WINDOW) : start]
     after = text[end : end + _WINDOW]
     if rule.not_before is not None and rule.not_before.search(before, len(before) - 80):
-        return False
+        return "rule"
     if rule.not_after is not None and rule.not_after.match(after):
-        return False
+        return "rule"
     # needs_before names who the word is about ("my dad went mental"), so a rule with it
     # skips the title check below: "he's gone full Looney Tunes".
     if rule.needs_before is not None and not rule.needs_before.search(
         before, max(0, len(before) - 80)
     ):
-        return False
+        return "rule"
     if rule.not_in_sentence is not None or rule.needs_in_sentence is not None:
         sentence = _sentence(text, start)
         if rule.not_in_sentence is not None and rule.not_in_sentence.search(sentence):
-            return False
+            return "rule"
         if rule.needs_in_sentence is not None and not rule.needs_in_sentence.search(sentence):
-            return False
+            return "rule"
     near = _clause_tail(before)[-100:]
     if _MENTION.search(near[-40:]):
-        return False
+        return "mention"
     if _DENIED.search(near[-30:]) and not _CONTRAST.search(near):
-        return False
+        return "denied"
     if _CRITIQUE_AFTER.match(after):
-        return False
+        return "mention"
     if rule.own_words:
         if _SAID_PHRASE.search(near[-40:]):
-            return False
+            return "mention"
     elif (_is_reported(near) or _REPORTED_AFTER.match(after)) and not _ENDORSED.match(after):
-        return False
+        return "mention"
     if rule.claim and (
         _MYTH_BEFORE.search(near[-60:]) or _MYTH_THAT.search(near) or _MYTH_AFTER.match(after)
     ):
-        return False
+        return "mention"
     if rule.self_ok is not None and _is_self(rule.self_ok, near, after):
-        return False
+        return "self"
     newline = before.rfind("\n")
     line = before[newline + 1 :]
     if (newline != -1 or start <= _WINDOW) and line.lstrip().startswith(">"):
-        return False  # a Markdown blockquote: someone else's words
+        return "mention"  # a Markdown blockquote: someone else's words
     if any(q in line for q in "\"'`") and _QUOTE_CLOSE.match(after) and _QUOTE_OPEN.search(line):
-        return False
-    return rule.needs_before is not None or not _is_title(cased, text, start, end)
+        return "mention"
+    if rule.needs_before is None and _is_title(cased, text, start, end):
+        return "mention"
+    return None

@@ -6,8 +6,20 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from app.safety.stigma.context import _accept
+from app.safety.learned import cue_span, load_model
+from app.safety.stigma.context import _verdict
 from app.safety.stigma.lexicon import _LEXICON, _RULES, _UNLEET, _UNLEET_ASCII
+
+_MODEL = load_model("stigma")
+# Where the lexicon found a word but the writer only mentions it (quoted, reported, named,
+# rebutted, a title), the passage is not the model's to judge: n-grams cannot tell use from
+# mention.
+MENTIONED = frozenset({"mention"})
+LEARNED_SUGGESTION = "describe the person or the experience, without a label or a judgement"
+LEARNED_EXPLANATION = (
+    "Wording like this can read as stigmatising about mental illness, addiction or suicide, "
+    "even when it is not meant that way."
+)
 
 _UNLEET_PAIRS = tuple((chr(k), chr(v)) for k, v in _UNLEET.items())
 
@@ -136,7 +148,10 @@ def _candidates(low: str, cased: str, *, full_scan: bool) -> list[tuple[int, int
     return found
 
 
-def _scan(text: str, *, full_scan: bool = False) -> list[StigmaMatch]:
+def _scan(
+    text: str, *, full_scan: bool = False, mentioned: list[tuple[int, int]] | None = None
+) -> list[StigmaMatch]:
+    """The lexicon's matches; `mentioned` collects words quoted, reported, named or titles."""
     cased, index = _fold(text)
     low = _lower(cased)
     matches: list[StigmaMatch] = []
@@ -145,7 +160,12 @@ def _scan(text: str, *, full_scan: bool = False) -> list[StigmaMatch]:
     # (phrases are listed before the single words inside them).
     for start, i, end in _candidates(low, cased, full_scan=full_scan):
         rule = _RULES[i]
-        if start < pos or not _accept(rule, low, cased, start, end):
+        if start < pos:
+            continue
+        verdict = _verdict(rule, low, cased, start, end)
+        if verdict is not None:
+            if mentioned is not None and verdict in MENTIONED:
+                mentioned.append((index[start], index[end - 1] + 1) if index else (start, end))
             continue
         pos = end
         if index is not None:
@@ -164,5 +184,32 @@ def _scan(text: str, *, full_scan: bool = False) -> list[StigmaMatch]:
 
 
 def find_stigma(text: str) -> list[StigmaMatch]:
-    """Stigmatising wording in `text`, ordered by start and never overlapping."""
+    """Stigmatising wording in `text`, ordered by start and never overlapping: the lexicon's
+    matches, and for each other passage the learned model flags, its weightiest words."""
+    matches, skip = rules_and_skips(text)
+    hits = _MODEL.hits(text, skip=skip)
+    if not hits:
+        return matches
+    for hit in hits:
+        start, end = (
+            cue_span(text, hit.start, hit.end, hit.cues[0]) if hit.cues else (hit.start, hit.end)
+        )
+        matches.append(
+            StigmaMatch(
+                text[start:end], start, end, LEARNED_SUGGESTION, LEARNED_EXPLANATION, "model"
+            )
+        )
+    return sorted(matches, key=lambda m: m.start)
+
+
+def find_stigma_by_rules(text: str) -> list[StigmaMatch]:
+    """The lexicon's matches alone."""
     return _scan(text)
+
+
+def rules_and_skips(text: str) -> tuple[list[StigmaMatch], list[tuple[int, int]]]:
+    """The lexicon's matches, and the spans the model must leave alone: those matches, and
+    words the writer only mentions."""
+    mentioned: list[tuple[int, int]] = []
+    matches = _scan(text, mentioned=mentioned)
+    return matches, [*((m.start, m.end) for m in matches), *mentioned]
