@@ -1,0 +1,1 @@
+"""Scale benchmark: a million replies on SQLite and PostgreSQL, served and loaded (`make bench`)."""
