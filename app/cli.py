@@ -53,6 +53,10 @@ def serve(host: str, port: int, workers: int) -> None:
     from app.config import get_settings
 
     proxies = get_settings().trusted_proxies
+    # glibc gives each thread of a worker's pool its own malloc arena; two keep a worker near
+    # the memory it needs (30-40 MB less after load, make bench). Read when a process starts,
+    # so it takes effect in the workers --workers spawns (set it outside for one process).
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     uvicorn.run(
         "app.main:create_app",
         factory=True,
