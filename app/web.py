@@ -52,7 +52,8 @@ def path_for(request: Request, name: str, /, **params: Any) -> URL:
             # An included router (FastAPI >= 0.160) holds its routes as contexts.
             contexts = getattr(route, "effective_route_contexts", None)
             for entry in contexts() if contexts is not None else (route,):
-                index.setdefault(getattr(entry, "name", None), entry)
+                if name_of := getattr(entry, "name", None):
+                    index.setdefault(name_of, entry)
         app.state.route_index = index
     route = index.get(name)
     if route is None:

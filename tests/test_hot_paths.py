@@ -110,3 +110,26 @@ def test_reading_never_renders_markdown_again(
     monkeypatch.setattr(sanitize, "render_markdown", refuse)
     for path in hot_paths(circle, story).values():
         assert client.get(path).status_code == 200, path
+
+
+def test_posting_a_reply_costs_a_few_statements_and_reads_nothing_back(
+    client: TestClient, db: Session, queries: Any, circle: Circle
+) -> None:
+    members = [make_account(db) for _ in range(3)]
+    small = build_thread(db, replies=5, circle=circle, members=members)
+    large = build_thread(db, replies=200, circle=circle, members=members)
+    headers = bearer(db, members[1])
+    db.commit()
+
+    counts = []
+    for story in (small, large):
+        db.expunge_all()
+        before = queries.count
+        response = client.post(
+            f"{API}/stories/{story.id}/replies", headers=headers, json={"body": "Thinking of you."}
+        )
+        assert response.status_code == 201, response.text
+        assert response.json()["author"]["pseudonym"] == members[1].pseudonym
+        counts.append(queries.count - before)
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 7, queries.statements[-counts[0] :]

@@ -40,11 +40,11 @@ def _notify(
     session.flush()
 
 
-def notify_reply(session: Session, *, reply: Post) -> None:
+def notify_reply(session: Session, *, reply: Post, written_now: bool = False) -> None:
     """Tell the author of the post answered, once, when the reply is published.
 
-    Called when a reply is written and again when a moderator approves one; a reply held for
-    review tells nobody until then.
+    Called when a reply is written (`written_now`: no notice can point at it yet) and again
+    when a moderator approves one; a reply held for review tells nobody until then.
     """
     if reply.parent_id is None or reply.status != PostStatus.published or reply.deleted_at:
         return
@@ -52,7 +52,9 @@ def notify_reply(session: Session, *, reply: Post) -> None:
     if parent.deleted_at is not None or parent.author_id is None:
         return
     kind = NotificationKind.reply
-    if _already(session, account_id=parent.author_id, kind=kind, post_id=reply.id, unread=False):
+    if not written_now and _already(
+        session, account_id=parent.author_id, kind=kind, post_id=reply.id, unread=False
+    ):
         return
     _notify(
         session,

@@ -103,8 +103,10 @@ def reply(
         coping_tip=body.coping_tip,
         anonymous=body.anonymous,
     )
+    # Built from the rows just written, before the commit: no second transaction to read back.
+    answer = _single(session, post, member)
     session.commit()
-    return _single(session, service.get_post(session, post_id=post.id, viewer=member), member)
+    return answer
 
 
 @router.patch("/posts/{post_id}", response_model=StoryPostRead | ReplyRead)

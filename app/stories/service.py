@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, delete, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import ratelimit
 from app.accounts.models import Account
@@ -141,7 +142,9 @@ def _hold_if_needed(
         moderation.open_case(session, post=post, reasons=reasons)
     if held and post.status == PostStatus.published:
         post.status = PostStatus.pending
-    post.screening = screened.report(held=post.status == PostStatus.pending)
+    report = screened.report(held=post.status == PostStatus.pending)
+    if post.screening != report:  # a new post was written with it already, when not held
+        post.screening = report
     session.flush()
 
 
@@ -246,11 +249,14 @@ def reply_to_story(
         excerpt=excerpt,
         is_coping_tip=coping_tip,
         status=PostStatus.published,
+        screening=screened.report(held=False),
     )
     session.add(reply)
     session.flush()
+    set_committed_value(reply, "author", author)  # known already: answering needs no query
     _hold_if_needed(session, post=reply, author=author, screened=screened, new_post=premoderate)
-    notifications.notify_reply(session, reply=reply)  # a held reply waits for its approval
+    # A held reply waits for its approval.
+    notifications.notify_reply(session, reply=reply, written_now=True)
     return reply
 
 
