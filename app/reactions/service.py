@@ -14,8 +14,11 @@ from app.stories.models import Post
 Tally = dict[int, dict[ReactionKind, int]]
 
 
+_KINDS = tuple(ReactionKind)  # iterating the Enum class itself is slow; a thread asks per reply
+
+
 def empty_counts() -> dict[ReactionKind, int]:
-    return dict.fromkeys(ReactionKind, 0)
+    return dict.fromkeys(_KINDS, 0)
 
 
 def tally_story(
