@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.accounts.models import Account, Role
+from app.accounts.models import Role
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.pagination import encode_cursor
 from app.reactions import service as reactions
@@ -14,7 +14,7 @@ from app.reactions.models import ReactionKind
 from app.stories import service
 from app.stories.models import Post, PostRevision, PostStatus
 from app.stories.service import MAX_REPLY_DEPTH, Node
-from tests.factories import make_account, make_circle, make_reply, make_story
+from tests.factories import build_thread, make_account, make_circle, make_reply, make_story
 
 
 def tree(nodes: list[Node]) -> list[Any]:
@@ -283,37 +283,14 @@ def test_the_thread_counts_reactions_and_the_viewers_own(db: Session) -> None:
     assert thread.replies[0].my_reactions == {ReactionKind.helpful}
 
 
-def build_thread(db: Session, *, replies: int, members: list[Account]) -> Post:
-    """Replies at mixed depths, anonymous ones, reactions, and deleted, pending, removed posts."""
-    story = make_story(db, author=members[0])
-    posts = [story]
-    for n in range(replies):
-        parent = [story, posts[-1], posts[len(posts) // 2]][n % 3]
-        reply = make_reply(
-            db,
-            story=story,
-            author=members[n % len(members)],
-            parent=None if parent is story else parent,
-            anonymous=n % 4 == 0,
-        )
-        posts.append(reply)
-        for m, kind in zip(members, ReactionKind, strict=False):
-            if (n + m.id) % 2:
-                reactions.react(db, member=m, post=reply, kind=kind)
-    posts[2].deleted_at = posts[2].created_at
-    posts[3].status = PostStatus.pending
-    posts[4].status = PostStatus.removed
-    db.flush()
-    return story
-
-
 @pytest.mark.parametrize("viewer_role", [None, Role.member, Role.moderator])
 def test_the_thread_loads_in_the_same_number_of_statements_for_5_or_60_replies(
     db: Session, queries: Any, viewer_role: Role | None
 ) -> None:
     members = [make_account(db) for _ in range(4)]
-    small = build_thread(db, replies=5, members=members)
-    large = build_thread(db, replies=60, members=members)
+    circle = make_circle(db)
+    small = build_thread(db, replies=5, circle=circle, members=members)
+    large = build_thread(db, replies=60, circle=circle, members=members)
     viewer = make_account(db, role=viewer_role) if viewer_role else None
 
     counts = []
