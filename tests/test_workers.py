@@ -23,6 +23,7 @@ import redis
 from sqlalchemy import create_engine, text
 
 from app import ratelimit
+from bench.scale.serve import uvicorn_workers
 from tests.conftest import ROOT, _fresh_postgres, skip_unless_available
 from tests.factories import PASSWORD
 from tests.live import free_port
@@ -42,19 +43,7 @@ class Workers:
 
     def pids(self) -> set[int]:
         """The uvicorn worker processes the supervisor runs now."""
-        found = set()
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            with suppress(OSError):
-                stat = (entry / "stat").read_text()
-                parent = int(stat.rsplit(")", 1)[1].split()[1])
-                if (
-                    parent == self.supervisor.pid
-                    and b"spawn_main" in (entry / "cmdline").read_bytes()
-                ):
-                    found.add(int(entry.name))
-        return found
+        return uvicorn_workers(self.supervisor.pid)
 
     def holder(self, client: httpx.Client) -> int | None:
         """The worker holding this client's open connection (None if it was closed)."""
@@ -175,18 +164,24 @@ def _member(workers: Workers, n: int) -> tuple[str, dict[str, str]]:
     return name, {"Authorization": f"Bearer {signed_in.json()['token']}"} | _place(n)
 
 
+def _both(
+    workers: Workers, method: str, path: str, **kwargs: Any
+) -> list[tuple[httpx.Response, int | None]]:
+    """The same request, each time on a new connection, until each worker has answered it."""
+    answers: list[tuple[httpx.Response, int | None]] = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(answers) < 1000:
+        answers.append(workers.request(method, path, **kwargs))
+        if len({pid for _, pid in answers if pid is not None}) == 2:
+            return answers
+    pytest.fail(f"one worker answered every {method} {path}: {answers}")
+
+
 def _until_both_answer(
     workers: Workers, method: str, path: str, **kwargs: Any
 ) -> list[tuple[int, int | None]]:
-    """The same request, each time on a new connection, until each worker has answered it."""
-    answers: list[tuple[int, int | None]] = []
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(answers) < 1000:
-        response, pid = workers.request(method, path, **kwargs)
-        answers.append((response.status_code, pid))
-        if len({p for _, p in answers if p is not None}) == 2:
-            return answers
-    pytest.fail(f"one worker answered every request: {answers}")
+    """Each answer's status and worker, until both workers have answered."""
+    return [(r.status_code, pid) for r, pid in _both(workers, method, path, **kwargs)]
 
 
 def test_both_workers_run_and_share_the_requests(workers: Workers) -> None:
@@ -273,16 +268,10 @@ def test_a_change_made_through_one_worker_is_never_served_stale_by_the_other(
 
 
 def _from_both(workers: Workers, path: str) -> list[httpx.Response]:
-    """GET `path` on new connections until each worker has answered it (every answer a 200)."""
-    responses: dict[int, httpx.Response] = {}
-    deadline = time.monotonic() + 120
-    while len(responses) < 2 and time.monotonic() < deadline:
-        response, pid = workers.request("GET", path)
-        assert response.status_code == 200, response.text
-        if pid is not None:
-            responses[pid] = response
-    assert len(responses) == 2, f"one worker answered every request for {path}"
-    return list(responses.values())
+    """GET `path` until each worker has answered (every answer a 200): one answer of each."""
+    answers = _both(workers, "GET", path)
+    assert all(r.status_code == 200 for r, _ in answers), [r.text for r, _ in answers]
+    return list({pid: r for r, pid in answers if pid is not None}.values())
 
 
 def _post_stories(workers: Workers, auth: dict[str, str], tag: str, count: int) -> list[Any]:

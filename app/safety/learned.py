@@ -88,7 +88,10 @@ class LinearModel:
     weights: dict[str, float]
 
     def probability(self, text: str) -> float:
-        logit = self.intercept + sum(self.weights.get(g, 0.0) for g in ngrams(text))
+        return self._probability(ngrams(text))
+
+    def _probability(self, grams: set[str]) -> float:
+        logit = self.intercept + sum(self.weights.get(g, 0.0) for g in grams)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
 
     def hits(self, text: str, *, skip: Sequence[tuple[int, int]] = ()) -> list[Hit]:
@@ -96,23 +99,18 @@ class LinearModel:
         found = []
         for start, end in _open(text, skip):
             grams = ngrams(text[start:end])
-            logit = self.intercept + sum(self.weights.get(g, 0.0) for g in grams)
-            if logit < self._logit_threshold:
+            probability = self._probability(grams)
+            if probability < self.threshold:
                 continue
             weighed = sorted(
                 ((self.weights[g], g) for g in grams if self.weights.get(g, 0.0) > 0), reverse=True
             )
-            cues = tuple(g for _, g in weighed[:3])
-            found.append(Hit(start, end, 1.0 / (1.0 + math.exp(-logit)), cues))
+            found.append(Hit(start, end, probability, tuple(g for _, g in weighed[:3])))
         return found
 
     def highest(self, text: str, *, skip: Sequence[tuple[int, int]] = ()) -> float:
         """The highest probability of any passage not overlapping `skip` (0 if none)."""
         return max((self.probability(text[s:e]) for s, e in _open(text, skip)), default=0.0)
-
-    @property
-    def _logit_threshold(self) -> float:
-        return math.log(self.threshold / (1.0 - self.threshold))
 
 
 @cache

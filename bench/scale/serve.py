@@ -59,6 +59,21 @@ class Memory:
     peak_mb: float  # VmHWM: the most it was ever resident
 
 
+def uvicorn_workers(supervisor: int) -> set[int]:
+    """The worker processes a uvicorn supervisor (`kindred serve --workers N`) runs now: its
+    children started by multiprocessing's spawn."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with suppress(OSError):
+            stat = (entry / "stat").read_text()
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == supervisor and b"spawn_main" in (entry / "cmdline").read_bytes():
+                found.add(int(entry.name))
+    return found
+
+
 @dataclass
 class Server:
     port: int
@@ -72,17 +87,7 @@ class Server:
         return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")
 
     def workers(self) -> set[int]:
-        """The worker processes uvicorn's supervisor runs now (spawned children)."""
-        found = set()
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            with suppress(OSError):
-                stat = (entry / "stat").read_text()
-                parent = int(stat.rsplit(")", 1)[1].split()[1])
-                if parent == self.process.pid and b"spawn_main" in (entry / "cmdline").read_bytes():
-                    found.add(int(entry.name))
-        return found
+        return uvicorn_workers(self.process.pid)
 
     def memory(self) -> dict[int, Memory]:
         result = {}

@@ -150,3 +150,13 @@ def _seed(api: Api) -> Site:
         site.member, "depression", "A hard night" if api.readable else unique("Tonight "), CRISIS
     )
     return site
+
+
+def compose_with_nudge(page: Any, base: str, site: Site) -> None:
+    """A member's draft with stigmatising wording, checked: the nudge is on the page."""
+    page.goto(base + "/stories/new")
+    page.get_by_label("Circle").select_option("anxiety")
+    page.get_by_label("Title").fill("The bins, again")
+    page.get_by_label("Your story").fill(STIGMA)
+    page.get_by_role("button", name="Check my wording").click()
+    page.get_by_role("region", name="Before you post").wait_for()

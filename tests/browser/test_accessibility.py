@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.seed import PASSWORD, STIGMA, Site, seed
+from tests.browser.seed import PASSWORD, STIGMA, Site, compose_with_nudge, seed
 
 pytestmark = pytest.mark.browser
 
@@ -17,15 +17,6 @@ EVERYONE = (OUT, MEMBER, MODERATOR)
 SIGNED_IN = (MEMBER, MODERATOR)
 SCHEMES = ("light", "dark")
 BLOCKING = ("serious", "critical")
-
-
-def compose_with_nudge(page: Any, base: str, site: Site) -> None:
-    page.goto(base + "/stories/new")
-    page.get_by_label("Circle").select_option("anxiety")
-    page.get_by_label("Title").fill("The bins, again")
-    page.get_by_label("Your story").fill(STIGMA)
-    page.get_by_role("button", name="Check my wording").click()
-    page.get_by_role("region", name="Before you post").wait_for()
 
 
 def compose_with_live_nudge(page: Any, base: str, site: Site) -> None:

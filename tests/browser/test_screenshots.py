@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.seed import PASSWORD, STIGMA, Member, Site, seed
+from tests.browser.seed import PASSWORD, Member, Site, compose_with_nudge, seed
 
 pytestmark = pytest.mark.browser
 
@@ -24,14 +24,6 @@ def story_at_the_tip(page: Any, base: str, site: Site) -> None:
     """The story (folded behind its content warning) and its replies, down to the tip."""
     page.goto(f"{base}/stories/{site.story_id}")
     page.locator(f"#reply-{site.tip_id}").scroll_into_view_if_needed()
-
-
-def compose_with_nudge(page: Any, base: str, site: Site) -> None:
-    page.goto(base + "/stories/new")
-    page.get_by_label("Circle").select_option("anxiety")
-    page.get_by_label("Title").fill("The bins, again")
-    page.get_by_label("Your story").fill(STIGMA)
-    page.get_by_role("button", name="Check my wording").click()
 
 
 @dataclass(frozen=True)

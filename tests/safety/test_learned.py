@@ -1,6 +1,8 @@
 """The learned second opinion (app/safety/learned.py) and how the detectors use it."""
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -102,17 +104,23 @@ def test_the_stigma_model_judges_every_passage_the_lexicon_did_not_flag(
     assert rule_match.rule != "model" and rule_match.term == "psycho"
 
 
+CRISIS = (crisis.detect_crisis_by_rules, crisis.detect_crisis)
+STIGMA = (stigma.find_stigma_by_rules, stigma.find_stigma)
+
+
 @pytest.mark.parametrize(
-    ("detect", "text"),
+    ("detectors", "text"),
     [
-        (crisis.detect_crisis, "I've been saving up my tablets and I know which night."),
-        (crisis.detect_crisis, "everyone would honestly cope better once I'm gone for good"),
-        (stigma.find_stigma, "People who self-harm just want the attention, ignore them."),
-        (stigma.find_stigma, "depression is just an excuse for lazy people"),
+        (CRISIS, "finding the strength to go through with it tonight"),
+        (STIGMA, "PTSD veterans are ticking time bombs"),
+        (STIGMA, "postnatal depression is just mums being dramatic"),
     ],
 )
-def test_the_shipped_models_catch_wordings_the_rules_may_not_know(detect, text) -> None:  # type: ignore[no-untyped-def]
-    assert detect(text)
+def test_the_shipped_models_catch_wordings_the_rules_do_not_know(
+    detectors: tuple[Callable[[str], list[Any]], Callable[[str], list[Any]]], text: str
+) -> None:
+    by_rules, combined = detectors
+    assert by_rules(text) == [] and combined(text)
 
 
 @pytest.mark.parametrize(

@@ -836,3 +836,38 @@ def test_random_text_of_100k_characters_keeps_everything_outside_the_spans() -> 
 def test_placeholders_are_plain_text() -> None:
     for placeholder in PLACEHOLDERS.values():
         assert render_markdown(f"a {placeholder} b") == f"<p>a {placeholder} b</p>\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("my shelf: goodreads.com/user/show/99887766-ellen", "profile_link",
+         "goodreads.com/user/show/99887766-ellen"),
+        ("kudos me at strava.com/athletes/48213377.", "profile_link",
+         "strava.com/athletes/48213377"),
+        ("letterboxd.com/cinemoth, every film I watched instead of drinking", "profile_link",
+         "letterboxd.com/cinemoth"),
+        ("my zip is 97214, any meetings nearby?", "address", "97214"),
+        ("meine PLZ ist 10827, gibt es Gruppen?", "address", "10827"),
+        ("the helpline was shut so text me on 07700 900123", "phone", "07700 900123"),
+    ],
+)  # fmt: skip
+def test_profiles_own_postcodes_and_numbers_after_a_closed_helpline_are_found(
+    text: str, kind: str, value: str
+) -> None:
+    assert [(r.kind, text[r.start : r.end]) for r in find_pii(text)] == [(kind, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "letterboxd.com/film/aftersun is worth a watch",
+        "the clinic's postcode area is 97214 I think",
+        "Zip code 10827 covers most of Schöneberg",
+        "De Luisterlijn: 088 0767 000, dag en nacht",
+        "TELL Lifeline in Tokyo is 03-5774-0992, in English",
+        "Hopeline 0917 558 4673 if you are in the Philippines",
+    ],
+)
+def test_film_pages_postcodes_not_ones_own_and_named_service_lines_are_left(text: str) -> None:
+    assert find_pii(text) == []

@@ -108,6 +108,45 @@ def test_stigmatising_wording_in_a_title_says_where_it_is(client, db):
     assert "“psycho” (in the title)" in nudge(page.text)
 
 
+# Wordings no rule knows; the learned models (app/safety/learned.py) catch them.
+LEARNED_STIGMA = "PTSD veterans are ticking time bombs"
+LEARNED_CRISIS = "finding the strength to go through with it tonight"
+
+
+def test_wording_only_the_learned_model_catches_gets_the_same_nudge_without_javascript(client, db):
+    from app.safety.stigma import detect as stigma
+
+    assert stigma.find_stigma_by_rules(LEARNED_STIGMA) == []
+    circle = make_circle(db)
+    sign_in_page(client, make_account(db))
+    before = posts(db)
+
+    page = share(client, circle, LEARNED_STIGMA, intent="post")
+
+    assert page.status_code == 200
+    shown = nudge(page.text)
+    assert shown is not None and "Before you post" in shown
+    assert stigma.LEARNED_SUGGESTION in shown
+    assert stigma.LEARNED_EXPLANATION in shown
+    assert textarea(page.text, "body") == LEARNED_STIGMA
+    assert posts(db) == before
+
+
+def test_a_crisis_only_the_learned_model_catches_shows_help_and_waits_for_a_moderator(client, db):
+    from app.safety.crisis import detect as crisis
+
+    assert crisis.detect_crisis_by_rules(LEARNED_CRISIS) == []
+    circle = make_circle(db)
+    sign_in_page(client, make_account(db))
+
+    response = share(client, circle, LEARNED_CRISIS, intent="post")
+
+    story = db.get(Post, story_id_from(response))
+    assert story.status == PostStatus.pending
+    page = client.get(response.headers["location"])
+    assert all(name in help_panel(page.text) for name in resource_names())
+
+
 def test_check_my_wording_on_clean_text_says_nothing_to_change(client, db):
     circle = make_circle(db)
     sign_in_page(client, make_account(db))
