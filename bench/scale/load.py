@@ -46,8 +46,9 @@ def wrk_command(
     script: Path | None = None,
     connections: int = CONNECTIONS,
 ) -> list[str]:
+    seconds = max(1, round(duration))  # wrk takes whole seconds only
     command = [
-        wrk_path(), f"-t{THREADS}", f"-c{connections}", f"-d{duration:g}s", "--latency",
+        wrk_path(), f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency",
         "--timeout", "10s",
     ]  # fmt: skip
     for header in headers:
