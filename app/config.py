@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     report_hide_threshold: int = Field(default=3, ge=1)
     # A moderator's claim on a queue item lapses after this long.
     claim_minutes: int = Field(default=15, ge=1)
+    # Rendered threads shared by the workers (app/cache.py) lapse after this many seconds,
+    # which bounds how long erased words stay in the cache's memory; 0 turns the cache off.
+    cache_seconds: int = Field(default=600, ge=0, le=86_400)
     # A TOML file of help-now resources for this deployment (default: an international list).
     help_resources_file: Path | None = None
 

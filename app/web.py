@@ -89,6 +89,13 @@ def csrf_token(request: Request) -> str:
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
+def csrf_slot() -> str:
+    """Stands for the reader's token in HTML rendered once for every reader; it looks like a
+    token and, being keyed by the secret, cannot be typed into a post to be replaced."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, b"csrf-slot", hashlib.sha256).hexdigest()
+
+
 def verify_csrf(
     request: Request, csrf_token_: Annotated[str, Form(alias="csrf_token")] = ""
 ) -> None:

@@ -22,7 +22,7 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
-from app import ratelimit
+from app import cache, ratelimit
 from bench.scale.serve import uvicorn_workers
 from tests.conftest import ROOT, _fresh_postgres, skip_unless_available
 from tests.factories import PASSWORD
@@ -235,7 +235,8 @@ def test_a_claim_made_through_one_worker_is_seen_by_the_other(workers: Workers) 
 def test_a_change_made_through_one_worker_is_never_served_stale_by_the_other(
     workers: Workers,
 ) -> None:
-    """Kindred keeps no per-process cache: every read after a write sees it, on both workers."""
+    """Signed-out story pages and trees come from the cache both workers share in Redis: every
+    read after a write sees it, on both workers, and on pages that are never cached too."""
     _, author = _member(workers, 7)
     story = {"circle": "anxiety", "title": "Before the change", "body": "First words."}
     posted, _ = workers.request("POST", "/api/v1/stories", json=story, headers=author)
@@ -244,6 +245,10 @@ def test_a_change_made_through_one_worker_is_never_served_stale_by_the_other(
     reads = (f"/api/v1/stories/{story_id}", f"/stories/{story_id}", "/circles/anxiety")
     for path in reads:  # both workers have now served the old version
         _from_both(workers, path)
+    shared = redis.Redis.from_url(workers.env["KINDRED_REDIS_URL"])
+    for kind in ("story-page", "story-json"):  # kept once, in Redis, for both workers
+        assert shared.exists(f"{cache.KEY_PREFIX}:{kind}:{story_id}")
+    shared.close()
 
     edit = {"title": "After the change", "body": "Second words."}
     edited, _ = workers.request("PATCH", f"/api/v1/posts/{story_id}", json=edit, headers=author)

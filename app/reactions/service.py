@@ -34,16 +34,23 @@ def tally_story(
     )
     for post_id, kind, n in rows:
         counts[post_id][kind] = n
-    mine: dict[int, set[ReactionKind]] = defaultdict(set)
-    if viewer is not None:
-        own = session.execute(
-            select(Reaction.post_id, Reaction.kind)
-            .join(Post, Post.id == Reaction.post_id)
-            .where(Post.story_id == story_id, Reaction.account_id == viewer.id)
-        )
-        for post_id, kind in own:
-            mine[post_id].add(kind)
+    mine = mine_in_story(session, story_id=story_id, member=viewer) if viewer else {}
     return counts, mine
+
+
+def mine_in_story(
+    session: Session, *, story_id: int, member: Account
+) -> dict[int, set[ReactionKind]]:
+    """The member's own reactions in a thread, by post: one query."""
+    mine: dict[int, set[ReactionKind]] = defaultdict(set)
+    own = session.execute(
+        select(Reaction.post_id, Reaction.kind)
+        .join(Post, Post.id == Reaction.post_id)
+        .where(Post.story_id == story_id, Reaction.account_id == member.id)
+    )
+    for post_id, kind in own:
+        mine[post_id].add(kind)
+    return mine
 
 
 def tally_posts(session: Session, *, post_ids: list[int]) -> Tally:

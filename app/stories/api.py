@@ -2,7 +2,9 @@ from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 
+from app import cache
 from app.accounts.deps import CurrentMember, OptionalMember
 from app.accounts.models import Account
 from app.circles import service as circles
@@ -81,12 +83,24 @@ def publish_story(body: StoryCreate, member: CurrentMember, session: SessionDep)
 
 
 @router.get("/stories/{story_id}", response_model=StoryRead)
-def get_story(story_id: PostId, session: SessionDep, viewer: OptionalMember) -> dict[str, Any]:
+def get_story(story_id: PostId, session: SessionDep, viewer: OptionalMember) -> Any:
     """A story with its whole reply tree, oldest reply first."""
-    thread = service.get_thread(session, story_id=story_id, viewer=viewer)
-    return story_read(thread.story, thread.circle.slug, viewer) | {
-        "replies": [reply_read(r, viewer) for r in thread.replies]
-    }
+
+    def tree() -> dict[str, Any]:
+        thread = service.get_thread(session, story_id=story_id, viewer=viewer)
+        return story_read(thread.story, thread.circle.slug, viewer) | {
+            "replies": [reply_read(r, viewer) for r in thread.replies]
+        }
+
+    # Everyone signed out gets the same tree: the workers share it, once per thread version.
+    version = service.thread_version(session, story_id=story_id) if viewer is None else None
+    if version is None:
+        return tree()
+    return cache.serve(
+        f"story-json:{story_id}",
+        version=version,
+        render=lambda: JSONResponse(StoryRead.model_validate(tree()).model_dump(mode="json")),
+    )
 
 
 @router.post("/stories/{story_id}/replies", status_code=201, response_model=ReplyRead)

@@ -2,7 +2,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Account
@@ -47,6 +47,9 @@ class Post(Base):
     removal_reason: Mapped[str | None] = mapped_column(Text)
     # What screening found when the text was written (stigma, crisis, redactions, held).
     screening: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # On a story: a new random stamp, set by the database in the writing transaction whenever
+    # anything its page shows changes (migration 0006); the shared page cache tags entries by it.
+    thread_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     author: Mapped[Account | None] = relationship(lazy="raise")
 

@@ -1,8 +1,11 @@
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
+from app import cache
 from app.accounts.deps import PageMember, PageViewer, page_viewer
 from app.accounts.models import Account
 from app.circles import service as circles
@@ -10,11 +13,23 @@ from app.db import MAX_ID, SessionDep
 from app.errors import AppError
 from app.moderation import cases as moderation
 from app.pagination import Cursor
+from app.reactions import service as reactions
 from app.stories import service, tips
 from app.stories.deps import PostId
 from app.stories.models import Post, PostStatus
 from app.stories.schemas import PostUpdate, ReplyCreate, StoryCreate
-from app.web import CsrfChecked, FormText, form_errors, path_for, redirect, render, validate_form
+from app.web import (
+    CsrfChecked,
+    FormText,
+    csrf_slot,
+    csrf_token,
+    form_errors,
+    path_for,
+    redirect,
+    render,
+    templates,
+    validate_form,
+)
 
 router = APIRouter(dependencies=[Depends(page_viewer)], include_in_schema=False)
 
@@ -134,14 +149,72 @@ def tips_page(
 
 @router.get("/stories/{story_id}", name="stories.detail")
 def detail(request: Request, story_id: PostId, session: SessionDep, viewer: PageViewer) -> Response:
-    thread = service.get_thread(session, story_id=story_id, viewer=viewer)
+    def page() -> Response:
+        thread = service.get_thread(session, story_id=story_id, viewer=viewer)
+        context = {
+            "thread": thread,
+            "story": thread.story.post,
+            "story_visible": thread.story.visible,
+            "form": {},
+            "errors": {},
+            "max_depth": service.MAX_REPLY_DEPTH,
+            # An author whose words here signalled crisis sees help-now first, every visit.
+            "show_help": service.signals_crisis(thread, viewer),
+        }
+        return render(request, "stories/detail.html", context)
+
+    # Everyone signed out sees the same page: the workers share it, once per thread version.
+    if viewer is None and not request.url.query:
+        version = service.thread_version(session, story_id=story_id)
+        if version is not None:
+            return cache.serve(f"story-page:{story_id}", version=version, render=page)
+    # A member reading a thread they have not written in sees what every such member sees,
+    # but for their own reactions and form token: the thread is rendered once for them all.
+    # Authors (their own notes, pending posts, edit links) and moderators get their own.
+    if viewer is not None and not moderation.is_staff(viewer):
+        version = service.thread_version(session, story_id=story_id)
+        if version is not None and not service.has_written_in(
+            session, story_id=story_id, member=viewer
+        ):
+            return _reader_page(request, session, viewer, story_id, version)
+    return page()
+
+
+# What the thread's forms and links need to know of "a signed-in reader", and no more.
+READER = SimpleNamespace(id=0)
+
+
+def _reader_page(
+    request: Request, session: SessionDep, viewer: Account, story_id: int, version: int
+) -> Response:
+    story = service.get_story_post(session, story_id=story_id, viewer=viewer)
+
+    def thread_for_readers() -> bytes:
+        thread = service.get_thread(session, story_id=story_id, viewer=None)
+        context = {
+            "request": request,
+            "thread": thread,
+            "viewer": READER,
+            "csrf_token": csrf_slot(),
+            "max_depth": service.MAX_REPLY_DEPTH,
+        }
+        return templates.get_template("stories/_thread.html").render(context).encode()
+
+    html = cache.fetch(f"story-reader:{story_id}", version=version, make=thread_for_readers)
+    own = html.decode().replace(csrf_slot(), csrf_token(request))
+    for post_id, kinds in reactions.mine_in_story(
+        session, story_id=story_id, member=viewer
+    ).items():
+        for kind in kinds:
+            button = f'" id="react-{post_id}-{kind.value}"'
+            own = own.replace(f'aria-pressed="false{button}', f'aria-pressed="true{button}')
     context = {
-        "thread": thread,
+        "thread_html": Markup(own),  # noqa: S704 (rendered by our templates, escaped there)
+        "story": story,
+        "story_visible": service.can_see(story, viewer),
         "form": {},
         "errors": {},
-        "max_depth": service.MAX_REPLY_DEPTH,
-        # An author whose words here signalled crisis sees help-now first, every visit.
-        "show_help": service.signals_crisis(thread, viewer),
+        "show_help": False,  # only for authors, who are never served this view
     }
     return render(request, "stories/detail.html", context)
 

@@ -369,6 +369,21 @@ def list_revisions(session: Session, *, post: Post) -> list[PostRevision]:
     )
 
 
+def thread_version(session: Session, *, story_id: int) -> int | None:
+    """The stamp of the latest change to anything the story's page shows (None: no story).
+
+    Read it before the thread itself: what is read after it is then at least this new."""
+    return session.scalar(
+        select(Post.thread_version).where(Post.id == story_id, Post.parent_id.is_(None))
+    )
+
+
+def has_written_in(session: Session, *, story_id: int, member: Account) -> bool:
+    """Whether the member wrote the story or any reply in it (kept, deleted or anonymised)."""
+    mine = select(Post.id).where(Post.story_id == story_id, Post.author_id == member.id)
+    return session.scalar(mine.limit(1)) is not None
+
+
 def get_thread(session: Session, *, story_id: int, viewer: Account | None) -> Thread:
     """A story and its whole reply tree in a fixed number of queries, whatever its size."""
     story = get_story_post(session, story_id=story_id, viewer=viewer)
