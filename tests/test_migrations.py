@@ -84,6 +84,11 @@ def test_upgrading_a_populated_database_keeps_every_row(empty_engine):
             text("SELECT body, status, removed_at, screening FROM post WHERE id = 1")
         ).one()
         account = connection.execute(text("SELECT suspended_until FROM account")).one()
+        # A story written before thread versions has a stamp of its own, and writes move it.
+        stamp = connection.execute(text("SELECT thread_version FROM post WHERE id = 1")).scalar()
+        connection.execute(text("UPDATE post SET body_html = '<p>kept</p>' WHERE id = 1"))
+        moved = connection.execute(text("SELECT thread_version FROM post WHERE id = 1")).scalar()
+        assert stamp != 0 and moved != stamp
         # Posts written before search existed are in its index after the upgrade.
         matches = search._matches(Session(bind=connection), "kept")
         assert matches is not None

@@ -27,10 +27,11 @@ from bench.scale.texts import Pool
 
 PASSWORD = "a long bench password, the same for every member"  # noqa: S105 (a test fixture)
 STORY_REPLIES = 200  # the thread the story-page scenarios read
-READER_ID = 1  # signs in for the signed-in story page and has replies in that thread
+READER_ID = 1  # signs in to read the thread below, and has replies in it
 POSTER_IDS = range(2, 18)  # sign in through the API to post replies
 STORYTELLER_ID = 18  # wrote the 200-reply story
 MODERATOR_IDS = range(19, 29)
+BROWSER_ID = 29  # signs in to read that thread too, and has written nothing in it
 END = datetime(2026, 11, 20, tzinfo=UTC)
 SPAN = timedelta(days=730)
 BATCH = 20_000  # posts per batch handed to a loader
@@ -236,6 +237,8 @@ class _Generator:
         post_id, self.next_post_id = self.next_post_id, self.next_post_id + 1
         special = thread.story[0] == self.summary.story_id
         author = READER_ID if special and n % 40 == 7 else self.author(when)
+        if special and author == BROWSER_ID:
+            author = STORYTELLER_ID
         text = rng.choice(self.pool.replies)
         reply = (post_id, parent[1] + 1, author, parent)
         thread.posts.append(reply)

@@ -27,7 +27,9 @@ DESCRIPTIONS = {
     "circle": "circle page `GET /circles/{slug}`",
     run.STORY: "story page, 200 replies, signed out",
     run.SIGNED_IN: "story page, 200 replies, signed in",
+    run.PARTICIPANT: "the same, signed in as one of its repliers",
     "story API": "the same story `GET /api/v1/stories/{id}`",
+    run.FLOOR: "reference, not judged: `GET /healthz`, one `SELECT 1` through the whole stack",
     run.POSTING: "posting a reply `POST /api/v1/stories/{id}/replies`",
 }
 
@@ -151,7 +153,7 @@ def _worst_p99(db: run.DatabaseRun) -> tuple[float, str]:
     return max(
         (r.outcomes[n].measured.p99_ms, f"{DESCRIPTIONS[n]}, {r.size.label}")
         for r in (db.small, db.full)
-        for n in run.SCENARIOS
+        for n in run.PAGES
     )
 
 
@@ -181,7 +183,7 @@ def _targets(report: Report) -> list[str]:
                 _slowdown(db.small.outcomes[n].measured, db.full.outcomes[n].measured),
                 DESCRIPTIONS[n],
             )
-            for n in run.SCENARIOS
+            for n in run.PAGES
         )
         rows["growth"].append(
             f"worst {growth[0]:+.0%} ({growth[1]}): {_verdict(growth[0] <= GROWTH)}"
