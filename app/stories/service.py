@@ -1,5 +1,5 @@
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -378,16 +378,36 @@ def thread_version(session: Session, *, story_id: int) -> int | None:
     return session.connection().execute(query).scalar()
 
 
-def has_written_in(session: Session, *, story_id: int, member: Account) -> bool:
-    """Whether the member wrote the story or any reply in it (kept, deleted or anonymised)."""
-    mine = select(Post.id).where(Post.story_id == story_id, Post.author_id == member.id)
-    return session.scalar(mine.limit(1)) is not None
+def own_nodes(
+    session: Session, *, story_id: int, member: Account, mine: dict[int, set[ReactionKind]]
+) -> list[Node]:
+    """The member's own posts in a thread (the story too), each as the member sees it."""
+    posts = session.scalars(
+        select(Post)
+        .options(joinedload(Post.author))
+        .where(Post.story_id == story_id, Post.author_id == member.id)
+        .order_by(Post.id)
+    ).all()
+    counts = reactions.tally_posts(session, post_ids=[p.id for p in posts]) if posts else {}
+    return [
+        Node(
+            p,
+            can_see(p, member),
+            counts.get(p.id) or reactions.empty_counts(),
+            mine.get(p.id, set()),
+        )
+        for p in posts
+    ]
+
+
+def circle_of(session: Session, *, story: Post) -> Circle:
+    return session.get_one(Circle, story.circle_id)
 
 
 def get_thread(session: Session, *, story_id: int, viewer: Account | None) -> Thread:
     """A story and its whole reply tree in a fixed number of queries, whatever its size."""
     story = get_story_post(session, story_id=story_id, viewer=viewer)
-    circle = session.get_one(Circle, story.circle_id)
+    circle = circle_of(session, story=story)
     replies = list(
         session.scalars(
             select(Post)
@@ -427,13 +447,11 @@ def walk(nodes: list[Node]) -> Iterator[Node]:
         yield from walk(node.children)
 
 
-def signals_crisis(thread: Thread, viewer: Account | None) -> bool:
-    """Whether something the viewer wrote in this thread signalled crisis."""
+def signals_crisis(posts: Iterable[Post], viewer: Account | None) -> bool:
+    """Whether something the viewer wrote among these posts of a thread signalled crisis."""
     return any(
-        is_author(n.post, viewer)
-        and n.post.deleted_at is None
-        and (n.post.screening or {}).get("crisis")
-        for n in walk([thread.story])
+        is_author(p, viewer) and p.deleted_at is None and (p.screening or {}).get("crisis")
+        for p in posts
     )
 
 

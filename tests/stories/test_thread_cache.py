@@ -21,6 +21,7 @@ from app.moderation import service as moderation
 from app.moderation.models import Decision, ModerationCase, ReportReason
 from app.reactions import service as reactions
 from app.reactions.models import ReactionKind
+from app.stories import pages
 from app.stories import service as stories
 from app.stories.models import Post
 from app.web import csrf_slot, templates
@@ -95,14 +96,7 @@ def _delete_reply(db: Session, t: dict[str, Any]) -> None:
 
 
 def _remove_reply(db: Session, t: dict[str, Any]) -> None:
-    moderator = make_account(db, role=Role.moderator)
-    moderation.file_report(
-        db, reporter=t["member"], post_id=t["reply"].id, reason=ReportReason.spam, details=None
-    )
-    case = db.scalars(select(ModerationCase).where(ModerationCase.post_id == t["reply"].id)).one()
-    moderation.decide_case(
-        db, moderator=moderator, case_id=case.id, action=Decision.remove, reason="Spam."
-    )
+    _remove(db, t["reply"], reason="Spam.")
 
 
 def _reports_hide_reply(db: Session, t: dict[str, Any]) -> None:
@@ -267,8 +261,8 @@ def busy_thread(db: Session, circle: Circle, member: Account, other: Account, se
 
 
 def _full_render(client: Any, path: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    with monkeypatch.context() as patch:  # as if the reader had written in the thread
-        patch.setattr(stories, "has_written_in", lambda *args, **kwargs: True)
+    with monkeypatch.context() as patch:  # the page rendered for this viewer alone
+        patch.setattr(pages, "_reader_page", lambda *args, **kwargs: None)
         return str(client.get(path).text)
 
 
@@ -306,16 +300,61 @@ def test_each_reader_sees_their_own_reactions_and_token_in_the_kept_thread(
     assert csrf_slot() not in mine + theirs
 
 
-def test_authors_and_moderators_get_a_rendering_of_their_own(
-    db, client, busy_thread, other, moderator
+def test_authors_see_their_own_posts_in_place_exactly_as_a_full_rendering_gives(
+    db, client, busy_thread, other, settings, monkeypatch
 ) -> None:
-
+    settings.premoderate_first_posts = 0
+    settings.crisis_posts_held = False
+    replier = make_account(db)
+    kept = make_reply(db, story=busy_thread, author=replier, body="My own answer.")
+    make_reply(db, story=busy_thread, author=replier, parent=kept, body="Said quietly.",
+               anonymous=True)  # fmt: skip
+    make_reply(db, story=busy_thread, author=replier, body="I want to end my life tonight.")
+    removed = make_reply(db, story=busy_thread, author=replier, body="Words a moderator took.")
+    make_reply(db, story=busy_thread, parent=removed, body="An answer to it stays.")
+    _remove(db, removed, reason="Not kind.")
+    reactions.react(db, member=replier, post=kept, kind=ReactionKind.thank_you)
+    db.commit()
     path = f"/stories/{busy_thread.id}"
-    sign_in_page(client, other)  # the story's author: edit and delete links on it
-    assert f'href="/posts/{busy_thread.id}/edit"' in client.get(path).text
-    client.cookies.clear()
-    sign_in_page(client, moderator)  # sees the reply that waits for a moderator
-    assert "Waiting for a moderator." in client.get(path).text
+    for author, shows in (
+        (other, [f'href="/posts/{busy_thread.id}/edit"']),  # the story's author
+        (replier, [f'href="/posts/{kept.id}/edit"', "Said quietly.", "Help, right now",
+                   "Words a moderator took.", "A moderator removed this: Not kind."]),
+    ):  # fmt: skip
+        client.cookies.clear()
+        sign_in_page(client, author)
+        first, second = client.get(path).text, client.get(path).text
+        assert first == second == _full_render(client, path, monkeypatch)
+        assert all(text in first for text in shows)
+
+
+def test_an_author_whose_post_waits_for_a_moderator_sees_it_in_place(
+    db, client, busy_thread, settings
+) -> None:
+    author = make_account(db)
+    settings.premoderate_first_posts = 1
+    make_reply(db, story=busy_thread, author=author, body="Not yet shown to others.")
+    db.commit()
+    sign_in_page(client, author)
+    page = client.get(f"/stories/{busy_thread.id}").text
+    assert "Not yet shown to others." in page and "Awaiting review" in page
+
+
+def test_moderators_get_a_rendering_of_their_own(db, client, busy_thread, moderator) -> None:
+    sign_in_page(client, moderator)  # sees the reply that waits for a moderator, in place
+    assert "Waiting for a moderator." in client.get(f"/stories/{busy_thread.id}").text
+
+
+def _remove(db: Session, post: Post, *, reason: str) -> None:
+    moderator = make_account(db, role=Role.moderator)
+    reporter = make_account(db)
+    moderation.file_report(
+        db, reporter=reporter, post_id=post.id, reason=ReportReason.spam, details=None
+    )
+    case = db.scalars(select(ModerationCase).where(ModerationCase.post_id == post.id)).one()
+    moderation.decide_case(
+        db, moderator=moderator, case_id=case.id, action=Decision.remove, reason=reason
+    )
 
 
 @pytest.mark.parametrize("change", SHOWN)
