@@ -1,10 +1,7 @@
-import re
-from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from markupsafe import Markup
 
 from app import cache
 from app.accounts.deps import PageMember, PageViewer, page_viewer
@@ -14,21 +11,17 @@ from app.db import MAX_ID, SessionDep
 from app.errors import AppError
 from app.moderation import cases as moderation
 from app.pagination import Cursor
-from app.reactions import service as reactions
-from app.stories import service, tips
+from app.stories import service, thread_page, tips
 from app.stories.deps import PostId
 from app.stories.models import Post, PostStatus
 from app.stories.schemas import PostUpdate, ReplyCreate, StoryCreate
 from app.web import (
     CsrfChecked,
     FormText,
-    csrf_slot,
-    csrf_token,
     form_errors,
     path_for,
     redirect,
     render,
-    templates,
     validate_form,
 )
 
@@ -171,100 +164,16 @@ def detail(request: Request, story_id: PostId, session: SessionDep, viewer: Page
         version = service.thread_version(session, story_id=story_id)
         if version is not None:
             return cache.serve(f"story-page:{story_id}", version=version, render=page)
-    # Members see the thread as rendered once for every member (see _reader_page), with their
+    # Members see the thread as rendered once for every member (thread_page), with their
     # own posts, reactions and form token put in. Moderators, who see what waits for them in
     # place, get a rendering of their own.
     if viewer is not None and not moderation.is_staff(viewer):
         version = service.thread_version(session, story_id=story_id)
         if version is not None:
-            shared = _reader_page(request, session, viewer, story_id, version)
+            shared = thread_page.for_member(request, session, viewer, story_id, version)
             if shared is not None:
                 return shared
     return page()
-
-
-# What the thread's forms and links need to know of "a signed-in member", and no more.
-READER = SimpleNamespace(id=0)
-# Where the thread goes in the page around it (no text a member writes can contain "<!--").
-THREAD_SLOT = Markup("<!-- the thread -->")
-# One post's article as its author sees it, to put in place of the shared rendering's.
-OWN_ARTICLE = templates.env.from_string(
-    '{% from "stories/_post.html" import story_article, reply_article with context %}'
-    "{% if circle %}{{ story_article(node, circle) }}{% else %}{{ reply_article(node, story_id) }}"
-    "{% endif %}"
-)
-
-
-def _article(html: bytes, post: Post) -> tuple[int, int] | None:
-    """Where a post's own article stands in a rendered thread (None: not there)."""
-    opening = '<article class="story"' if post.is_story else f'<article id="reply-{post.id}" '
-    start = html.find(opening.encode())
-    end = html.find(b"</article>", start)
-    return None if start < 0 or end < 0 else (start, end + len(b"</article>"))
-
-
-def _reader_page(
-    request: Request, session: SessionDep, viewer: Account, story_id: int, version: int
-) -> Response | None:
-    """The page from the thread rendered once for every member (kept in the shared cache),
-    with this member's own posts, reactions and form token put in. None when the member can
-    see a post that the shared rendering leaves out (their own, waiting for a moderator)."""
-    story = service.get_story_post(session, story_id=story_id, viewer=viewer)
-
-    def thread_for_readers() -> bytes:
-        thread = service.get_thread(session, story_id=story_id, viewer=None)
-        context = {
-            "request": request,
-            "thread": thread,
-            "viewer": READER,
-            "csrf_token": csrf_slot(),
-            "max_depth": service.MAX_REPLY_DEPTH,
-        }
-        return templates.get_template("stories/_thread.html").render(context).encode()
-
-    mine = reactions.mine_in_story(session, story_id=story_id, member=viewer)
-    own = service.own_nodes(session, story_id=story_id, member=viewer, mine=mine)
-    if any(n.post.status == PostStatus.pending and n.post.deleted_at is None for n in own):
-        return None  # only its author sees it in place: the shared rendering has no room for it
-    thread = cache.fetch(f"story-reader:{story_id}", version=version, make=thread_for_readers)
-    for node in own:
-        found = _article(thread, node.post)
-        if found is None:
-            return None
-        context = {
-            "request": request,
-            "viewer": viewer,
-            "csrf_token": csrf_token(request),
-            "node": node,
-            "story_id": story_id,
-            "circle": service.circle_of(session, story=story) if node.post.is_story else None,
-        }
-        article = OWN_ARTICLE.render(context).encode()
-        article = article[article.index(b"<article") :]
-        thread = thread[: found[0]] + article + thread[found[1] :]
-    # The member's token and pressed reactions go in, in one pass over the bytes.
-    swaps = {csrf_slot().encode(): csrf_token(request).encode()}
-    for post_id, kinds in mine.items():
-        for kind in kinds:
-            button = f'" id="react-{post_id}-{kind.value}"'
-            swaps[f'aria-pressed="false{button}'.encode()] = f'aria-pressed="true{button}'.encode()
-    pattern = re.compile(b"|".join(re.escape(mark) for mark in swaps))
-    personal = pattern.sub(lambda found: swaps[found.group(0)], thread)
-    context = {
-        "thread_html": THREAD_SLOT,
-        "story": story,
-        "story_visible": service.can_see(story, viewer),
-        "form": {},
-        "errors": {},
-        # An author whose words here signalled crisis sees help-now first, every visit.
-        "show_help": service.signals_crisis((n.post for n in own), viewer),
-    }
-    # The page around the thread is rendered for the member; the thread joins it as bytes.
-    response = render(request, "stories/detail.html", context)
-    before, after = bytes(response.body).split(THREAD_SLOT.encode(), 1)
-    response.body = before + personal + after
-    response.headers["content-length"] = str(len(response.body))
-    return response
 
 
 @router.get("/stories/{story_id}/replies/{reply_id}", name="stories.subthread")

@@ -21,8 +21,8 @@ from app.moderation import service as moderation
 from app.moderation.models import Decision, ModerationCase, ReportReason
 from app.reactions import service as reactions
 from app.reactions.models import ReactionKind
-from app.stories import pages
 from app.stories import service as stories
+from app.stories import thread_page
 from app.stories.models import Post
 from app.web import csrf_slot, templates
 from tests.factories import csrf_from, make_account, make_reply, make_story, sign_in_page
@@ -262,7 +262,7 @@ def busy_thread(db: Session, circle: Circle, member: Account, other: Account, se
 
 def _full_render(client: Any, path: str, monkeypatch: pytest.MonkeyPatch) -> str:
     with monkeypatch.context() as patch:  # the page rendered for this viewer alone
-        patch.setattr(pages, "_reader_page", lambda *args, **kwargs: None)
+        patch.setattr(thread_page, "for_member", lambda *args, **kwargs: None)
         return str(client.get(path).text)
 
 
