@@ -1,8 +1,9 @@
 """Rendered pages shared by every worker (Redis when set, else a small in-process store).
 
 An entry is only ever served for the exact version it was made from: each holds a tag, the
-database's version of what it shows (a story's thread_version, which the database moves on
-in the same transaction as any write to the thread) and this deployment's code and templates.
+database's version of what it shows (a story's thread_version, which database triggers move
+on as any transaction that writes to the thread commits) and this deployment's code,
+templates and secret key.
 A reader reads the version first, then asks for the entry with that tag; an older entry is a
 miss and is overwritten. So there is no invalidation to forget, and a change made through one
 worker is never served stale by another. Entries also lapse after `cache_seconds`, which
@@ -40,9 +41,10 @@ _MEDIA_TYPES = {
 
 @lru_cache
 def deployment() -> str:
-    """A fingerprint of the code and templates that render entries: a new release never
-    serves what an older one rendered, even through a Redis both have used."""
-    digest = hashlib.sha256()
+    """A fingerprint of the code and templates that render entries, and of the secret key
+    (entries hold a stand-in derived from it): a new release, or a new key, never serves
+    what an older one rendered, even through a Redis both have used."""
+    digest = hashlib.sha256(get_settings().secret_key.encode())
     for folder, pattern in ((ROOT / "app", "*.py"), (ROOT / "templates", "*.html")):
         for path in sorted(folder.rglob(pattern)):
             digest.update(path.relative_to(ROOT).as_posix().encode())
@@ -86,25 +88,40 @@ class MemoryStore:
 
 
 class RedisStore:
-    """Entries in Redis, shared by every worker and machine; an error is a miss."""
+    """Entries in Redis, shared by every worker and machine; an error is a miss, and after
+    one this worker leaves Redis alone for a while, so that a Redis that hangs costs one
+    timeout every RETRY_SECONDS instead of one (or two) on every page."""
+
+    RETRY_SECONDS = 30.0
 
     def __init__(self, url: str) -> None:
         # Short timeouts: a slow Redis must not make pages slower than not caching at all.
         self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.resting_until = 0.0
 
     def get(self, key: str) -> bytes | None:
+        if time.monotonic() < self.resting_until:
+            return None
         try:
             value = self.client.get(f"{KEY_PREFIX}:{key}")
         except redis.RedisError as exc:
-            log.warning("page cache unavailable, rendering instead: %s", exc)
+            self._failed(exc)
             return None
         return value if isinstance(value, bytes) else None
 
     def set(self, key: str, value: bytes, seconds: int) -> None:
+        if time.monotonic() < self.resting_until:
+            return
         try:
             self.client.set(f"{KEY_PREFIX}:{key}", value, ex=seconds)
         except redis.RedisError as exc:
-            log.warning("page cache unavailable, not storing: %s", exc)
+            self._failed(exc)
+
+    def _failed(self, exc: Exception) -> None:
+        self.resting_until = time.monotonic() + self.RETRY_SECONDS
+        log.warning(
+            "page cache unavailable, rendering pages for %.0f s: %s", self.RETRY_SECONDS, exc
+        )
 
 
 _stores: dict[str, MemoryStore | RedisStore] = {}

@@ -83,3 +83,21 @@ def test_pages_still_answer_when_redis_is_down(db, client, settings, circle, mem
         for _ in range(2):
             response = client.get(path)
             assert response.status_code == 200 and "Still readable" in response.text
+
+
+def test_after_a_redis_error_a_worker_leaves_redis_alone_for_a_while(monkeypatch) -> None:
+    store = cache.RedisStore(f"redis://127.0.0.1:{free_port()}/0")
+    calls = []
+
+    def broken(*args: object, **kwargs: object) -> None:
+        calls.append(args)
+        raise redis.TimeoutError("no answer")
+
+    monkeypatch.setattr(store.client, "get", broken)
+    monkeypatch.setattr(store.client, "set", broken)
+    assert store.get("a") is None and len(calls) == 1
+    store.set("a", b"x", 60)
+    assert store.get("a") is None and len(calls) == 1  # resting: Redis not asked again
+    now = time.monotonic()
+    monkeypatch.setattr(cache.time, "monotonic", lambda: now + store.RETRY_SECONDS + 1)
+    assert store.get("a") is None and len(calls) == 2  # and asked again afterwards

@@ -47,9 +47,6 @@ class Post(Base):
     removal_reason: Mapped[str | None] = mapped_column(Text)
     # What screening found when the text was written (stigma, crisis, redactions, held).
     screening: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # On a story: a new random stamp, set by the database in the writing transaction whenever
-    # anything its page shows changes (migration 0006); the shared page cache tags entries by it.
-    thread_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     author: Mapped[Account | None] = relationship(lazy="raise")
 
@@ -96,3 +93,14 @@ class PostRevision(Base):
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ThreadVersion(Base):
+    """A story's stamp of the latest change to anything its page shows: a new random value,
+    set by database triggers as each writing transaction commits (migrations 0006-0007); the
+    shared page cache (app/cache.py) tags entries by it. Written by nothing else."""
+
+    __tablename__ = "thread_version"
+
+    story_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)

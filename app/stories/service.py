@@ -20,7 +20,7 @@ from app.reactions import service as reactions
 from app.reactions.models import ReactionKind
 from app.safety import sanitize
 from app.safety.screen import screen
-from app.stories.models import Post, PostRevision, PostStatus
+from app.stories.models import Post, PostRevision, PostStatus, ThreadVersion
 from app.stories.schemas import REPLY_BODY_MAX
 
 # Deeper replies are attached beside their parent, so threads stay readable on a phone.
@@ -374,7 +374,7 @@ def thread_version(session: Session, *, story_id: int) -> int | None:
 
     Read it before the thread itself: what is read after it is then at least this new."""
     # Through the session's connection, not the ORM: this is most of a cached page's cost.
-    query = select(Post.thread_version).where(Post.id == story_id, Post.parent_id.is_(None))
+    query = select(ThreadVersion.version).where(ThreadVersion.story_id == story_id)
     return session.connection().execute(query).scalar()
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app import cache
 from app.accounts.models import Account
+from app.errors import NotFound
 from app.reactions import service as reactions
 from app.stories import service
 from app.stories.models import Post, PostStatus
@@ -65,7 +66,10 @@ def for_member(
     own = service.own_nodes(session, story_id=story_id, member=viewer, mine=mine)
     if any(n.post.status == PostStatus.pending and n.post.deleted_at is None for n in own):
         return None  # only its author sees it in place: the shared rendering has no room for it
-    thread = cache.fetch(f"story-reader:{story_id}", version=version, make=thread_for_readers)
+    try:
+        thread = cache.fetch(f"story-reader:{story_id}", version=version, make=thread_for_readers)
+    except NotFound:  # hidden from others since `own` was read: only its author sees it now
+        return None
     for node in own:
         found = _article(thread, node.post)
         if found is None:

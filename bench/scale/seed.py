@@ -33,9 +33,12 @@ from bench.scale.texts import Pool
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = ["account", "recovery_code", "circle", "post", "reaction", "notification"]
-# Each story's own random thread version, as migration 0006 gives stories and its triggers
+# Each story's own random thread version, as migration 0007 gives stories and its triggers
 # give every story written later: the databases of one run share a Redis for their pages.
-STAMP_STORIES = "UPDATE post SET thread_version = {stamp} WHERE parent_id IS NULL"
+STAMP_STORIES = (
+    "INSERT INTO thread_version (story_id, version)"
+    " SELECT id, {stamp} FROM post WHERE parent_id IS NULL"
+)
 
 
 @dataclass

@@ -209,15 +209,28 @@ def test_signed_in_readers_and_pages_with_a_notice_are_rendered_for_them(
     assert "A moderator will look at that post." in noticed.text
 
 
+def _kept(story_id: int, version: int | None = None) -> list[str]:
+    """Which kinds of entry the store holds for this story (for this version, if given)."""
+    kinds = ("story-page", "story-json", "story-reader")
+    tag = b"" if version is None else cache._tag(version)
+    held = {kind: cache._store().get(f"{kind}:{story_id}") for kind in kinds}
+    return [kind for kind, value in held.items() if value is not None and value.startswith(tag)]
+
+
 def test_no_cache_at_all_when_cache_seconds_is_zero(db, client, thread, settings) -> None:
     settings.cache_seconds = 0
     _prime(client, thread)
-    assert cache.get(f"story-page:{thread['story'].id}", version=_version(db, thread)) is None
+    version = _version(db, thread)
+    assert _kept(thread["story"].id, version) == []
+    settings.cache_seconds = 600
+    _prime(client, thread)
+    assert _kept(thread["story"].id, version) == ["story-page", "story-json"]
 
 
 def test_a_story_that_does_not_exist_is_a_404_and_nothing_is_kept(db, client) -> None:
     assert client.get("/stories/999999").status_code == 404
     assert client.get(f"{API}/stories/999999").status_code == 404
+    assert _kept(999999) == []
 
 
 def test_a_pending_story_is_not_kept_for_signed_out_readers(db, client, circle, settings) -> None:
@@ -226,12 +239,23 @@ def test_a_pending_story_is_not_kept_for_signed_out_readers(db, client, circle, 
     db.commit()
     for path in (f"/stories/{story.id}", f"{API}/stories/{story.id}"):
         first, second = client.get(path), client.get(path)
-        assert first.status_code == second.status_code
+        assert first.status_code == second.status_code == 404
         assert "Waiting for review" not in second.text
+    version = stories.thread_version(db, story_id=story.id)
+    assert version is not None and _kept(story.id, version) == []
+
+
+def test_the_sign_in_link_of_a_kept_page_does_not_repeat_how_the_first_reader_spelt_it(
+    db, client, thread
+) -> None:
+    story_id = thread["story"].id
+    client.get(f"/stories/{story_id:05d}")
+    page = client.get(f"/stories/{story_id}").text
+    assert f"next=%2Fstories%2F{story_id}" in page and f"%2F{story_id:05d}" not in page
 
 
 def _version(db: Session, t: dict[str, Any]) -> int:
-    version = db.scalar(select(Post.thread_version).where(Post.id == t["story"].id))
+    version = stories.thread_version(db, story_id=t["story"].id)
     assert version is not None
     return version
 
