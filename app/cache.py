@@ -32,11 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 KEY_PREFIX = "kindred-cache"
 # The in-process store (no Redis): about this many bytes of entries per worker at most.
 MEMORY_BYTES = 16 * 1024 * 1024
-# What each kind of entry is, by the first part of its key.
-_MEDIA_TYPES = {
-    "story-page": "text/html; charset=utf-8",
-    "story-json": "application/json",
-}
 
 
 @lru_cache
@@ -166,10 +161,13 @@ def fetch(key: str, *, version: int, make: Callable[[], bytes]) -> bytes:
 
 
 def serve(key: str, *, version: int, render: Callable[[], Response]) -> Response:
-    """The response stored for this version, or `render()`'s, kept when it is a 200."""
-    if (body := get(key, version=version)) is not None:
-        return Response(body, media_type=_MEDIA_TYPES[key.split(":", 1)[0]])
+    """The response stored for this version, or `render()`'s, kept when it is a 200 (with
+    its media type, so a kept answer is served exactly as it was made)."""
+    if (kept := get(key, version=version)) is not None:
+        media_type, _, body = kept.partition(b"\n")
+        return Response(body, media_type=media_type.decode())
     response = render()
     if response.status_code == 200:
-        put(key, bytes(response.body), version=version)
+        media_type = response.headers["content-type"].encode()
+        put(key, media_type + b"\n" + bytes(response.body), version=version)
     return response

@@ -413,3 +413,26 @@ def test_words_taken_away_are_gone_at_once_for_signed_in_readers(
     make_change(db, thread)
     db.commit()
     assert words not in client.get(path).text
+
+
+def test_members_share_the_thread_through_redis_each_with_their_own_token(
+    db, client, thread, settings, redis_url
+) -> None:
+    """What a second worker does: the thread one member's request kept in Redis serves the
+    next member, with their own token, until a write moves the version on."""
+    settings.redis_url = redis_url
+    story_id = thread["story"].id
+    path = f"/stories/{story_id}"
+    first, second = make_account(db), make_account(db)
+    db.commit()
+    sign_in_page(client, first)
+    mine = client.get(path).text
+    kept = cache.get(f"story-reader:{story_id}", version=_version(db, thread))
+    assert kept is not None and csrf_slot().encode() in kept  # in Redis, with the stand-in
+    client.cookies.clear()
+    sign_in_page(client, second)
+    theirs = client.get(path).text
+    assert csrf_from(theirs) != csrf_from(mine) and "Words from the reply." in theirs
+    _reply(db, thread)
+    db.commit()
+    assert "A brand new answer." in client.get(path).text
